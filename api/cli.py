@@ -1,0 +1,229 @@
+"""The `relgraph` command: database, schema, synthetic bank, loads, tokens and the server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from api.settings import Settings, get_settings
+from graph.db import Database, GraphUnavailable
+from graph.local_server import LocalServerError
+from graph.schema import apply_schema
+
+app = typer.Typer(
+    help="relgraph: the bank's customer-relationship knowledge graph.", no_args_is_help=True
+)
+db_app = typer.Typer(
+    help="The local Neo4j server (ignored when NEO4J_URI is set).", no_args_is_help=True
+)
+schema_app = typer.Typer(
+    help="Graph constraints and indexes; the GraphQL SDL.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(schema_app, name="schema")
+
+T = TypeVar("T")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code=1)
+
+
+def ensure_database(settings: Settings) -> None:
+    """Starts the local server unless NEO4J_URI points at one already."""
+    if settings.neo4j_uri:
+        return
+    server = settings.local_server()
+    if not server.status().running:
+        typer.echo(f"starting local Neo4j on {server.uri} (data in {server.home}) …", err=True)
+    try:
+        server.start()
+    except LocalServerError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    ensure_database(settings)
+
+    async def run() -> T:
+        db = Database(settings.neo4j_config())
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(run())
+    except GraphUnavailable as exc:
+        raise _fail(f"Neo4j at {settings.neo4j_config().uri} is unreachable: {exc}") from exc
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Build the launcher if needed, start Neo4j in the background and wait for Bolt."""
+    settings = get_settings()
+    if settings.neo4j_uri:
+        typer.echo(f"NEO4J_URI is set ({settings.neo4j_uri}); not starting a local server")
+        return
+    ensure_database(settings)
+    status = settings.local_server().status()
+    typer.echo(f"Neo4j is running: {status.uri} (pid {status.pid}, data {status.home})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the local Neo4j cleanly (SIGTERM; the store is closed by its shutdown hook)."""
+    server = get_settings().local_server()
+    typer.echo("stopped" if server.stop() else "not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the local Neo4j runs, and where."""
+    settings = get_settings()
+    if settings.neo4j_uri:
+        typer.echo(f"using external Neo4j at {settings.neo4j_uri}")
+        return
+    status = settings.local_server().status()
+    if status.running:
+        typer.echo(f"running: {status.uri} (pid {status.pid}, data {status.home})")
+    else:
+        typer.echo(f"not running (would listen on {status.uri}, data {status.home})")
+        raise typer.Exit(code=3)
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create every constraint and index (idempotent)."""
+    with_database(get_settings(), apply_schema)
+    typer.echo("schema applied")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Folder to write the load files into.")],
+    customers: Annotated[int, typer.Option(min=10, help="Number of customers.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same bank.")] = 42,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Write a deterministic synthetic bank in the loader's format, with ground truth."""
+    from loaders.synthetic import generate_bank
+
+    summary = generate_bank(customers, seed, out, progress=progress)
+    total = sum(summary.rows_by_file.values())
+    typer.echo(
+        f"wrote {total:,} rows in {len(summary.rows_by_file)} files to {out} "
+        f"in {summary.seconds:.1f}s ({total / max(summary.seconds, 1e-9):,.0f} rows/s)"
+    )
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="Folder of load files (docs/data-format.md).")],
+    batch_size: Annotated[int, typer.Option(min=1, max=50_000)] = 1000,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where to write the rejects report (CSV).")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Validate and load a folder; bad rows are reported, good rows load. Safe to re-run."""
+    from loaders.ingest import LoadFolderError, load_folder, write_rejects_report
+
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        await apply_schema(db)
+        try:
+            summary = await load_folder(db, folder, batch_size=batch_size, progress=progress)
+        except LoadFolderError as exc:
+            raise _fail(str(exc)) from exc
+        report = rejects or folder / "rejects.csv"
+        for reject in summary.rejects[:20]:
+            typer.secho(f"rejected {reject}", err=True, fg=typer.colors.YELLOW)
+        if summary.rejected > 20:
+            typer.secho(f"… and {summary.rejected - 20} more", err=True, fg=typer.colors.YELLOW)
+        if summary.rejected:
+            write_rejects_report(summary.rejects, report)
+            typer.echo(f"rejects report: {report}")
+        typer.echo(
+            f"read {summary.read:,} rows, loaded {summary.loaded:,}, rejected {summary.rejected:,} "
+            f"in {summary.seconds:.1f}s ({summary.rows_per_second:,.0f} rows/s)"
+        )
+
+    with_database(settings, work)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Serve the GraphQL API (uses NEO4J_URI, or starts the local Neo4j)."""
+    import uvicorn
+
+    settings = get_settings()
+    ensure_database(settings)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    customers: Annotated[int | None, typer.Option(help="Default RELGRAPH_DEMO_CUSTOMERS.")] = None,
+) -> None:
+    """Start the database if needed, generate and load the demo bank once, then serve."""
+    from loaders.synthetic import generate_bank
+
+    from loaders.ingest import load_folder
+
+    settings = get_settings()
+    size = customers or settings.demo_customers
+    marker_value = json.dumps({"customers": size, "seed": settings.demo_seed})
+    folder = settings.data_dir / f"demo-bank-{size}-{settings.demo_seed}"
+
+    async def prepare(db: Database) -> None:
+        await apply_schema(db)
+        rows = await db.read("get_meta", {"key": "demo_bank"})
+        if rows and rows[0]["value"] == marker_value:
+            typer.echo("demo bank already loaded", err=True)
+            return
+        done = folder / ".complete"
+        if not done.exists():
+            typer.echo(f"generating the demo bank ({size:,} customers) in {folder} …", err=True)
+            generate_bank(size, settings.demo_seed, folder, progress=True)
+            done.touch()
+        typer.echo("loading the demo bank …", err=True)
+        summary = await load_folder(db, folder, progress=True)
+        if summary.rejected:
+            raise _fail(
+                f"the demo bank had {summary.rejected} rejected rows: {summary.rejects[:3]}"
+            )
+        await db.write("set_meta", {"key": "demo_bank", "value": marker_value})
+        typer.echo(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", err=True)
+
+    with_database(settings, prepare)
+    _print_demo_tokens(settings)
+    serve(host=host, port=port)
+
+
+def _print_demo_tokens(settings: Settings) -> None:
+    """Filled in by the identity module once it exists; kept separate so `demo` stays short."""
+    try:
+        from api.auth import demo_tokens
+    except ImportError:
+        return
+    for line in asyncio.run(demo_tokens(settings)):
+        typer.echo(line, err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point convenience
+    app(sys.argv[1:])

@@ -1,0 +1,89 @@
+"""All configuration, from the environment or a `.env` file; README's table lists every variable."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.db import Neo4jConfig
+from graph.local_server import PROJECT_ROOT, LocalNeo4j
+
+DEV_JWT_SECRET = "relgraph-dev-secret-change-me-0123456789"  # noqa: S105 - dev only, refused in prod
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    PROD = "prod"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RELGRAPH_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.PROD
+    # An external server; when unset, relgraph runs its own local Neo4j (graph/local_server.py).
+    neo4j_uri: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_URI"))
+    neo4j_user: str | None = Field(default=None, validation_alias=AliasChoices("NEO4J_USER"))
+    neo4j_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias=AliasChoices("NEO4J_DATABASE"))
+    neo4j_port: int = Field(default=7687, ge=1024, le=65535)
+    neo4j_heap_mb: int = Field(default=2048, ge=256)
+    neo4j_pagecache_mb: int = Field(default=1024, ge=64)
+    data_dir: Path = PROJECT_ROOT / "var"
+    query_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "relgraph"
+    token_ttl_minutes: int = Field(default=8 * 60, ge=1)
+
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=2000, ge=100)
+
+    demo_customers: int = Field(default=10_000, ge=100)
+    demo_seed: int = 42
+
+    @model_validator(mode="after")
+    def _secret_long_enough(self) -> Settings:
+        if len(self.jwt_secret.get_secret_value()) < 32:
+            raise ValueError("RELGRAPH_JWT_SECRET must be at least 32 characters")
+        return self
+
+    def check_token_secret(self) -> None:
+        """The API and token minting refuse the well-known dev key outside RELGRAPH_ENV=dev."""
+        if not self.is_dev and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET:
+            raise ValueError(
+                "RELGRAPH_JWT_SECRET must be set to your own key unless RELGRAPH_ENV=dev"
+            )
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env is Environment.DEV
+
+    def local_server(self) -> LocalNeo4j:
+        return LocalNeo4j(
+            home=self.data_dir / "neo4j",
+            port=self.neo4j_port,
+            heap_mb=self.neo4j_heap_mb,
+            page_cache_mb=self.neo4j_pagecache_mb,
+        )
+
+    def neo4j_config(self) -> Neo4jConfig:
+        uri = self.neo4j_uri or self.local_server().uri
+        return Neo4jConfig(
+            uri=uri,
+            user=self.neo4j_user,
+            password=self.neo4j_password.get_secret_value() if self.neo4j_password else None,
+            database=self.neo4j_database,
+            query_timeout_seconds=self.query_timeout_seconds,
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,148 @@
+"""Driver lifecycle and the one way the rest of relgraph runs Cypher: by catalog name."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import AsyncGraphDatabase, Query, RoutingControl
+from neo4j.exceptions import (
+    ClientError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+from queries import CypherQuery, load_catalog
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+
+
+class GraphError(Exception):
+    """Base of the errors the graph layer raises; the API maps each to an error code."""
+
+
+class GraphUnavailable(GraphError):
+    """Neo4j cannot be reached now; retrying later may succeed."""
+
+
+class QueryTimedOut(GraphError):
+    """A statement ran past its transaction timeout and was terminated by the server."""
+
+
+class ConstraintViolation(GraphError):
+    """A write broke a uniqueness constraint (for example a person and a company sharing an id)."""
+
+
+@dataclass(frozen=True)
+class Neo4jConfig:
+    uri: str
+    user: str | None = None
+    password: str | None = None
+    database: str = "neo4j"
+    query_timeout_seconds: float = 10.0
+    max_connection_pool_size: int = 50
+
+
+class Database:
+    """An async driver plus the query catalog. Safe to share across requests."""
+
+    def __init__(self, config: Neo4jConfig) -> None:
+        self.config = config
+        self.catalog: Mapping[str, CypherQuery] = load_catalog()
+        auth = (config.user, config.password or "") if config.user else None
+        self._driver = AsyncGraphDatabase.driver(
+            config.uri,
+            auth=auth,
+            max_connection_pool_size=config.max_connection_pool_size,
+            connection_acquisition_timeout=5.0,
+            connection_timeout=5.0,
+        )
+        # Counts statements sent, so tests can prove nested selections don't fan out (N+1).
+        self._statements_run = 0
+
+    @property
+    def statements_run(self) -> int:
+        return self._statements_run
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+    async def ping(self) -> None:
+        """Raises GraphUnavailable unless the server answers a trivial query."""
+        await self._execute("RETURN 1 AS ok", {}, RoutingControl.READ, timeout=3.0)
+
+    def query(self, name: str) -> CypherQuery:
+        try:
+            return self.catalog[name]
+        except KeyError:
+            raise KeyError(f"no query named {name!r} in queries/") from None
+
+    async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        query = self.query(name)
+        return await self._execute(query.text, params or {}, RoutingControl.READ)
+
+    async def write(
+        self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> list[Record]:
+        query = self.query(name)
+        return await self._execute(query.text, params or {}, RoutingControl.WRITE, timeout=timeout)
+
+    async def run_ddl(self, statement: LiteralString) -> None:
+        """Schema statements from graph/schema.py (static text, no parameters)."""
+        await self._execute(statement, {}, RoutingControl.WRITE, timeout=300.0)
+
+    async def run_autocommit(
+        self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float = 600.0
+    ) -> list[Record]:
+        """For `CALL { … } IN TRANSACTIONS`, which must not run inside a managed transaction."""
+        query = self.query(name)
+        self._statements_run += 1
+        try:
+            async with self._driver.session(database=self.config.database) as session:
+                result = await session.run(Query(query.text, timeout=timeout), dict(params or {}))
+                return [record.data() for record in await result.fetch(1_000_000)]
+        except Exception as exc:
+            raise _translate(exc) from exc
+
+    async def _execute(
+        self,
+        text: str,
+        params: Mapping[str, Any],
+        routing: RoutingControl,
+        *,
+        timeout: float | None = None,
+    ) -> list[Record]:
+        self._statements_run += 1
+        # Catalog text is read from the repository's own files, never built from input.
+        statement = Query(text, timeout=timeout or self.config.query_timeout_seconds)
+        try:
+            records, _, _ = await self._driver.execute_query(
+                statement,
+                dict(params),
+                routing_=routing,
+                database_=self.config.database,
+            )
+        except Exception as exc:
+            raise _translate(exc) from exc
+        return [record.data() for record in records]
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, (ServiceUnavailable, SessionExpired, DatabaseUnavailable, OSError)):
+        return GraphUnavailable(str(exc) or type(exc).__name__)
+    if isinstance(exc, (ClientError, TransientError)):
+        code = exc.code or ""
+        if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
+            return QueryTimedOut(exc.message or code)
+        if "ConstraintValidationFailed" in code:
+            return ConstraintViolation(exc.message or code)
+    if isinstance(exc, neo4j.exceptions.DriverError) and "defunct" in str(exc).lower():
+        return GraphUnavailable(str(exc))
+    return exc

@@ -1,0 +1,151 @@
+"""Domain vocabulary shared by every layer: the enums that name labels, roles and categories.
+
+Values are stored in Neo4j as the enum's string value, so renaming a member is a data migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PartyType(StrEnum):
+    PERSON = "PERSON"
+    COMPANY = "COMPANY"
+
+
+class Segment(StrEnum):
+    """分类分层 (seed 000): how often and how much a customer cooperates with us."""
+
+    KEY = "KEY"  # 重点客户
+    VALUE = "VALUE"  # 价值客户
+    POTENTIAL = "POTENTIAL"  # 潜在客户
+
+
+class ValueTier(StrEnum):
+    """Seed 001's value axis of the 3x3 matrix."""
+
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class NeedType(StrEnum):
+    """Seed 001's need axis of the 3x3 matrix."""
+
+    TRANSACTIONAL = "TRANSACTIONAL"
+    WEALTH = "WEALTH"
+    COMPREHENSIVE = "COMPREHENSIVE"
+
+
+class RiskLevel(StrEnum):
+    """Product risk rating and customer risk tolerance share the regulator's R1-R5 scale."""
+
+    R1 = "R1"
+    R2 = "R2"
+    R3 = "R3"
+    R4 = "R4"
+    R5 = "R5"
+
+
+class CompanySize(StrEnum):
+    MICRO = "MICRO"
+    SMALL = "SMALL"
+    MEDIUM = "MEDIUM"
+    LARGE = "LARGE"
+
+
+class InstitutionType(StrEnum):
+    """Set on companies that are financial institutions (they underwrite and hold instruments)."""
+
+    BANK = "BANK"
+    SECURITIES = "SECURITIES"
+    INSURANCE = "INSURANCE"
+    FUND = "FUND"
+    TRUST = "TRUST"
+    FINANCE_COMPANY = "FINANCE_COMPANY"
+
+
+class BranchKind(StrEnum):
+    HEAD_OFFICE = "HEAD_OFFICE"
+    BRANCH = "BRANCH"  # 分行
+    SUB_BRANCH = "SUB_BRANCH"  # 支行
+    OUTLET = "OUTLET"  # 网点
+    CENTER = "CENTER"  # specialised centre (跨机构联动 target)
+
+
+class EmployeeRole(StrEnum):
+    CUSTOMER_MANAGER = "CUSTOMER_MANAGER"  # 客户经理
+    TELLER = "TELLER"  # 柜员
+    PRODUCT_SPECIALIST = "PRODUCT_SPECIALIST"
+    BRANCH_HEAD = "BRANCH_HEAD"
+
+
+class ProductType(StrEnum):
+    DEBT_INSTRUMENT = "DEBT_INSTRUMENT"  # 债务融资工具 / bond
+    DEPOSIT = "DEPOSIT"
+    LOAN = "LOAN"
+    SETTLEMENT_ACCOUNT = "SETTLEMENT_ACCOUNT"
+    PAYROLL_SERVICE = "PAYROLL_SERVICE"
+    WEALTH_MANAGEMENT = "WEALTH_MANAGEMENT"
+    INSURANCE = "INSURANCE"
+    CUSTODY = "CUSTODY"
+    LEASING = "LEASING"
+    PENSION = "PENSION"
+    FX = "FX"
+
+
+class ProductStatus(StrEnum):
+    PLANNED = "PLANNED"
+    ACTIVE = "ACTIVE"
+    MATURED = "MATURED"
+    DEFAULTED = "DEFAULTED"
+    CLOSED = "CLOSED"
+
+
+class UnderwriterRole(StrEnum):
+    LEAD = "LEAD"  # 主承销商
+    CO = "CO"
+
+
+class ManagerRole(StrEnum):
+    PRIMARY = "PRIMARY"
+    SECONDARY = "SECONDARY"
+
+
+class FamilyRelation(StrEnum):
+    SPOUSE = "SPOUSE"
+    PARENT = "PARENT"
+    CHILD = "CHILD"
+    SIBLING = "SIBLING"
+    OTHER = "OTHER"
+
+
+class WarningLevel(StrEnum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+class InteractionKind(StrEnum):
+    """Private-domain traffic (私域流量): what a customer did with content a manager pushed."""
+
+    BROWSE = "BROWSE"
+    COMMENT = "COMMENT"
+    SHARE = "SHARE"
+
+
+class ListKind(StrEnum):
+    PROHIBITION = "PROHIBITION"  # 禁止名单 / 黑名单
+    ACCESS = "ACCESS"  # 准入名单
+
+
+class TagCategory(StrEnum):
+    """Seed 003's tag families."""
+
+    BASIC = "BASIC"
+    CREDIT_RISK = "CREDIT_RISK"
+    FINANCIAL_BEHAVIOUR = "FINANCIAL_BEHAVIOUR"
+    NON_FINANCIAL_BEHAVIOUR = "NON_FINANCIAL_BEHAVIOUR"
+    CONTACT = "CONTACT"
+    CHANNEL = "CHANNEL"
+    ANALYSIS = "ANALYSIS"

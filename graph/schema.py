@@ -1,0 +1,77 @@
+"""Constraints and indexes, as code. Every statement is idempotent (`IF NOT EXISTS`), so
+`relgraph schema apply` and API start-up can both run it on every start."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from graph.db import Database
+
+# Labels whose `id` is unique. Person and Company repeat Party's constraint so that lookups by
+# the narrower label use an index too.
+UNIQUE_ID_LABELS: tuple[str, ...] = (
+    "Party",
+    "Person",
+    "Company",
+    "Customer",
+    "Branch",
+    "Employee",
+    "Product",
+    "Tag",
+    "Fee",
+    "RiskWarning",
+    "Interaction",
+    "ListEntry",
+)
+
+
+def _constraint_name(label: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in label).lstrip("_") + "_id"
+
+
+# Built from the constants above only; nothing from outside reaches this text.
+UNIQUE_IDS: tuple[tuple[str, LiteralString], ...] = tuple(
+    (
+        _constraint_name(label),
+        f"CREATE CONSTRAINT {_constraint_name(label)} IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE",
+    )
+    for label in UNIQUE_ID_LABELS
+)
+
+INDEXES: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "customer_segment",
+        "CREATE INDEX customer_segment IF NOT EXISTS FOR (n:Customer) ON (n.segment)",
+    ),
+    ("customer_since", "CREATE INDEX customer_since IF NOT EXISTS FOR (n:Customer) ON (n.since)"),
+    (
+        "customer_assets",
+        "CREATE INDEX customer_assets IF NOT EXISTS FOR (n:Customer) ON (n.assets)",
+    ),
+    ("customer_name", "CREATE INDEX customer_name IF NOT EXISTS FOR (n:Customer) ON (n.name)"),
+    ("product_type", "CREATE INDEX product_type IF NOT EXISTS FOR (n:Product) ON (n.type)"),
+    ("list_entry_list", "CREATE INDEX list_entry_list IF NOT EXISTS FOR (n:ListEntry) ON (n.list)"),
+    ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
+    ("fee_due_on", "CREATE INDEX fee_due_on IF NOT EXISTS FOR (n:Fee) ON (n.due_on)"),
+    # The cjk analyzer indexes Chinese as overlapping bigrams, so part of a name finds the whole.
+    (
+        "party_names",
+        "CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Person|Company) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    ),
+    (
+        "product_names",
+        "CREATE FULLTEXT INDEX product_names IF NOT EXISTS FOR (n:Product) ON EACH [n.name] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+    ),
+)
+
+CONSTRAINT_NAMES = frozenset(name for name, _ in UNIQUE_IDS)
+INDEX_NAMES = frozenset(name for name, _ in INDEXES)
+
+
+async def apply_schema(db: Database) -> None:
+    for _, statement in (*UNIQUE_IDS, *INDEXES):
+        await db.run_ddl(statement)
+    await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -1,0 +1,258 @@
+"""`relgraph load DIR`: validate every row, load good ones in idempotent batches, report the rest.
+
+Each batch is one transaction of `UNWIND … MERGE` on constrained ids, so loading a folder twice
+changes nothing and a load cut off midway completes on re-run: finished batches merge onto what is
+already there and the rest are written anew.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from graph.db import ConstraintViolation, Database
+from loaders.plan import LOAD_PLAN, LoadFile
+
+DEFAULT_BATCH_SIZE = 1000
+# csv's default field limit (128 KiB) is far above any legitimate cell; keep it, but say so.
+csv.field_size_limit(1 << 20)
+
+
+@dataclass(frozen=True)
+class Reject:
+    file: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class FileResult:
+    file: str
+    read: int = 0
+    loaded: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+
+@dataclass
+class LoadSummary:
+    files: list[FileResult]
+    seconds: float
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(len(f.rejects) for f in self.files)
+
+    @property
+    def rejects(self) -> list[Reject]:
+        return [r for f in self.files for r in f.rejects]
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+
+class LoadFolderError(ValueError):
+    """The folder itself is unusable (missing, or holds no known file)."""
+
+
+def find_input(folder: Path, spec: LoadFile) -> Path | None:
+    csv_path, jsonl_path = folder / f"{spec.name}.csv", folder / f"{spec.name}.jsonl"
+    if csv_path.exists() and jsonl_path.exists():
+        raise LoadFolderError(f"{folder}: both {csv_path.name} and {jsonl_path.name}; keep one")
+    if csv_path.exists():
+        return csv_path
+    return jsonl_path if jsonl_path.exists() else None
+
+
+def read_raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    """Yields (line number, raw mapping) or a Reject for lines that are not even well-formed."""
+    if path.suffix == ".jsonl":
+        yield from _read_jsonl(path)
+    else:
+        yield from _read_csv(path)
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield line_no, Reject(path.name, line_no, "row", f"invalid JSON: {exc.msg}")
+                continue
+            if not isinstance(value, dict):
+                yield line_no, Reject(path.name, line_no, "row", "a line must be a JSON object")
+                continue
+            yield line_no, {k: v for k, v in value.items() if v is not None}
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        for cells in reader:
+            line_no = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield (
+                    line_no,
+                    Reject(
+                        path.name, line_no, "row", f"{len(cells)} cells, header has {len(header)}"
+                    ),
+                )
+                continue
+            # An empty cell means "absent", so optional fields take their defaults.
+            yield line_no, {h: c for h, c in zip(header, cells, strict=True) if c.strip() != ""}
+
+
+def check_header(path: Path, spec: LoadFile) -> Reject | None:
+    if path.suffix != ".csv":
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header = [h.strip() for h in next(csv.reader(handle), [])]
+    known = set(spec.model.model_fields)
+    unknown = [h for h in header if h not in known]
+    if unknown:
+        return Reject(path.name, 1, unknown[0], f"unknown column; expected {sorted(known)}")
+    required = [n for n, f in spec.model.model_fields.items() if f.is_required()]
+    missing = [n for n in required if n not in header]
+    if missing:
+        return Reject(path.name, 1, missing[0], "required column is missing from the header")
+    return None
+
+
+def validate(path: Path, spec: LoadFile, line: int, raw: dict[str, Any]) -> dict[str, Any] | Reject:
+    try:
+        row = spec.model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "row"
+        value = raw.get(str(first["loc"][0])) if first["loc"] else None
+        shown = f" (got {value!r})" if value is not None else ""
+        message = first["msg"].removeprefix("Value error, ")
+        return Reject(path.name, line, where, f"{message}{shown}")
+    params = row.model_dump()
+    params["line"] = line
+    return params
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+async def load_folder(
+    db: Database,
+    folder: Path,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = True,
+) -> LoadSummary:
+    if not folder.is_dir():
+        raise LoadFolderError(f"{folder} is not a folder")
+    inputs = [(spec, find_input(folder, spec)) for spec in LOAD_PLAN]
+    if all(path is None for _, path in inputs):
+        names = ", ".join(f"{s.name}.csv" for s in LOAD_PLAN)
+        raise LoadFolderError(f"{folder} holds none of the load files ({names})")
+    started = time.perf_counter()
+    results: list[FileResult] = []
+    for spec, path in inputs:
+        if path is not None:
+            results.append(await _load_file(db, spec, path, batch_size, progress))
+    await db.run_autocommit("refresh_customer_assets")
+    return LoadSummary(results, time.perf_counter() - started)
+
+
+async def _load_file(
+    db: Database, spec: LoadFile, path: Path, batch_size: int, progress: bool
+) -> FileResult:
+    result = FileResult(path.name)
+    header_problem = check_header(path, spec)
+    if header_problem is not None:
+        result.rejects.append(header_problem)
+        return result
+    bar = tqdm(
+        total=max(_count_lines(path) - (1 if path.suffix == ".csv" else 0), 0),
+        desc=f"{path.name:<20}",
+        unit="rows",
+        disable=not progress,
+        file=sys.stderr,
+        leave=True,
+    )
+    batch: list[dict[str, Any]] = []
+    with bar:
+        for line, raw in read_raw_rows(path):
+            result.read += 1
+            checked = raw if isinstance(raw, Reject) else validate(path, spec, line, raw)
+            if isinstance(checked, Reject):
+                result.rejects.append(checked)
+            else:
+                batch.append(checked)
+            if len(batch) >= batch_size:
+                await _write_batch(db, spec, path, batch, result)
+                batch = []
+            bar.update(1)
+            bar.set_postfix(rejected=len(result.rejects), refresh=False)
+        if batch:
+            await _write_batch(db, spec, path, batch, result)
+        bar.set_postfix(rejected=len(result.rejects))
+    return result
+
+
+async def _write_batch(
+    db: Database, spec: LoadFile, path: Path, batch: list[dict[str, Any]], result: FileResult
+) -> None:
+    try:
+        missing = await db.write(spec.query, {"rows": batch}, timeout=300.0)
+    except ConstraintViolation:
+        # One bad row (say, a person reusing a company's id) fails its whole batch; find it
+        # by writing the batch row by row, so the good rows still load.
+        missing = []
+        for row in batch:
+            try:
+                missing.extend(await db.write(spec.query, {"rows": [row]}, timeout=60.0))
+            except ConstraintViolation as exc:
+                result.rejects.append(Reject(path.name, row["line"], "id", str(exc)))
+                result.loaded -= 1
+    for record in missing:
+        fields = ", ".join(record["missing"])
+        result.rejects.append(
+            Reject(path.name, record["line"], fields, "refers to an id that is not in the graph")
+        )
+    result.loaded += len(batch) - len(missing)
+
+
+def write_rejects_report(rejects: list[Reject], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "line", "field", "reason"])
+        for reject in sorted(rejects, key=lambda r: (r.file, r.line)):
+            writer.writerow([reject.file, reject.line, reject.field, reject.reason])

@@ -1,0 +1,310 @@
+"""The input format: one pydantic model per load file. docs/data-format.md is written from these.
+
+Every file is `<name>.csv` (UTF-8, header row) or `<name>.jsonl` (one object per line) in the load
+folder. In CSV an empty cell is "absent"; list columns are `|`-separated. Dates are ISO
+`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from graph.model import (
+    BranchKind,
+    CompanySize,
+    EmployeeRole,
+    FamilyRelation,
+    InstitutionType,
+    InteractionKind,
+    ListKind,
+    ManagerRole,
+    NeedType,
+    ProductStatus,
+    ProductType,
+    RiskLevel,
+    Segment,
+    TagCategory,
+    UnderwriterRole,
+    ValueTier,
+    WarningLevel,
+)
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Money = Annotated[float, Field(ge=0.0)]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, use_enum_values=True
+    )
+
+
+class _Period(Row):
+    """Relationships that hold over time carry since/until, to ask questions as of a date."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _until_after_since(self) -> _Period:
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until is before since")
+        return self
+
+
+# --- nodes -------------------------------------------------------------------------------
+
+
+class PersonRow(Row):
+    id: Id
+    name: Name
+    gender: Annotated[str, Field(pattern=r"^[MF]$")] | None = None
+    birth_date: date | None = None
+    national_id: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9X]$")] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9-]{6,20}$")] | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+    region: Annotated[str, Field(max_length=60)] | None = None
+    occupation: Annotated[str, Field(max_length=60)] | None = None
+
+
+class CompanyRow(Row):
+    id: Id
+    name: Name
+    credit_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{18}$")] | None = None
+    industry: Annotated[str, Field(max_length=60)] | None = None
+    region: Annotated[str, Field(max_length=60)] | None = None
+    size: CompanySize | None = None
+    registered_capital: Money | None = None
+    founded: date | None = None
+    institution_type: InstitutionType | None = None
+    address: Annotated[str, Field(max_length=300)] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9-]{6,20}$")] | None = None
+
+
+class CustomerRow(Row):
+    """Makes an existing person or company a customer (adds the :Customer label)."""
+
+    party_id: Id
+    since: date
+    segment: Segment
+    value_tier: ValueTier | None = None
+    need_type: NeedType | None = None
+    risk_tolerance: RiskLevel | None = None
+    home_branch_id: Id
+
+
+class BranchRow(Row):
+    id: Id
+    name: Name
+    kind: BranchKind
+    region: Annotated[str, Field(max_length=60)] | None = None
+    city: Annotated[str, Field(max_length=60)] | None = None
+
+
+class EmployeeRow(Row):
+    id: Id
+    name: Name
+    roles: Annotated[list[EmployeeRole], Field(min_length=1)]
+    hired: date | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9-]{6,20}$")] | None = None
+    email: Annotated[str, Field(max_length=120, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _split_pipe_list(cls, value: Any) -> Any:
+        return split_list_cell(value)
+
+
+class ProductRow(Row):
+    id: Id
+    name: Name
+    type: ProductType
+    risk_rating: RiskLevel
+    status: ProductStatus
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "CNY"
+    issue_date: date | None = None
+    maturity_date: date | None = None
+    issue_size: Money | None = None
+    coupon_rate: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+
+    @model_validator(mode="after")
+    def _matures_after_issue(self) -> ProductRow:
+        if self.issue_date and self.maturity_date and self.maturity_date < self.issue_date:
+            raise ValueError("maturity_date is before issue_date")
+        return self
+
+
+class TagRow(Row):
+    id: Id
+    name: Name
+    category: TagCategory
+
+
+class FeeRow(Row):
+    """A service fee (服务费) billed to a party for a product; owed = billed - paid."""
+
+    id: Id
+    party_id: Id
+    product_id: Id
+    period: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    billed: Money
+    paid: Money = 0.0
+    billed_on: date
+    due_on: date
+    paid_on: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FeeRow:
+        if self.paid > self.billed:
+            raise ValueError("paid exceeds billed")
+        if self.due_on < self.billed_on:
+            raise ValueError("due_on is before billed_on")
+        return self
+
+
+class RiskWarningRow(Row):
+    id: Id
+    party_id: Id
+    level: WarningLevel
+    category: Annotated[str, Field(min_length=1, max_length=60)]
+    description: Annotated[str, Field(max_length=500)] | None = None
+    source: Annotated[str, Field(max_length=60)] | None = None
+    raised_on: date
+    resolved_on: date | None = None
+
+
+class InteractionRow(Row):
+    """A browse, comment or share of content that an employee pushed (私域流量)."""
+
+    id: Id
+    party_id: Id
+    employee_id: Id | None = None
+    kind: InteractionKind
+    topic: Annotated[str, Field(min_length=1, max_length=60)]
+    content_id: Annotated[str, Field(max_length=64)] | None = None
+    channel: Annotated[str, Field(max_length=30)] | None = None
+    at: datetime
+
+
+class ListEntryRow(Row):
+    """An entry of a prohibition (禁止名单) or access (准入名单) list naming one party."""
+
+    id: Id
+    party_id: Id
+    list: ListKind
+    list_name: Name
+    reason: Annotated[str, Field(max_length=500)] | None = None
+    source: Annotated[str, Field(max_length=120)] | None = None
+    listed_on: date
+    delisted_on: date | None = None
+
+
+# --- relationships -----------------------------------------------------------------------
+
+
+class PartOfRow(Row):
+    branch_id: Id
+    parent_id: Id
+
+    @model_validator(mode="after")
+    def _not_self(self) -> PartOfRow:
+        if self.branch_id == self.parent_id:
+            raise ValueError("a branch cannot be its own parent")
+        return self
+
+
+class WorksAtRow(_Period):
+    employee_id: Id
+    branch_id: Id
+    position: Annotated[str, Field(max_length=60)] | None = None
+
+
+class ManagesRow(_Period):
+    employee_id: Id
+    customer_id: Id
+    role: ManagerRole = ManagerRole.PRIMARY
+
+
+class IssuedRow(Row):
+    issuer_id: Id
+    product_id: Id
+
+
+class UnderwroteRow(Row):
+    underwriter_id: Id
+    product_id: Id
+    role: UnderwriterRole
+    share: Fraction | None = None
+
+
+class HoldsRow(_Period):
+    holder_id: Id
+    product_id: Id
+    amount: Money
+
+
+class OwnsRow(_Period):
+    owner_id: Id
+    company_id: Id
+    share: Fraction
+    voting_share: Fraction | None = None
+
+    @model_validator(mode="after")
+    def _not_self(self) -> OwnsRow:
+        if self.owner_id == self.company_id:
+            raise ValueError("a company cannot own itself directly")
+        return self
+
+
+class ExecutiveOfRow(_Period):
+    person_id: Id
+    company_id: Id
+    title: Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class LegalRepOfRow(_Period):
+    person_id: Id
+    company_id: Id
+
+
+class EmployedByRow(_Period):
+    person_id: Id
+    company_id: Id
+    position: Annotated[str, Field(max_length=60)] | None = None
+    payroll_with_us: bool = False
+
+
+class FamilyOfRow(_Period):
+    person_id: Id
+    relative_id: Id
+    relation: FamilyRelation
+
+    @model_validator(mode="after")
+    def _not_self(self) -> FamilyOfRow:
+        if self.person_id == self.relative_id:
+            raise ValueError("a person cannot be their own relative")
+        return self
+
+
+class GuaranteesRow(_Period):
+    guarantor_id: Id
+    company_id: Id
+    amount: Money
+
+
+class TaggedRow(Row):
+    party_id: Id
+    tag_id: Id
+    score: Fraction | None = None
+
+
+def split_list_cell(value: Any) -> Any:
+    """CSV carries lists as `A|B`; JSONL carries real arrays. Both end up as lists."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split("|") if part.strip()]
+    return value

@@ -1,0 +1,19 @@
+// Upserts service fees (服务费) billed to a party for a product; rejects unknown ids.
+// params: $rows
+// returns: line, missing
+UNWIND $rows AS row
+OPTIONAL MATCH (p:Party {id: row.party_id})
+OPTIONAL MATCH (prod:Product {id: row.product_id})
+CALL (row, p, prod) {
+  WITH row, p, prod WHERE p IS NOT NULL AND prod IS NOT NULL
+  MERGE (f:Fee {id: row.id})
+  SET f.period = row.period, f.billed = row.billed, f.paid = row.paid,
+      f.owed = row.billed - row.paid, f.billed_on = row.billed_on, f.due_on = row.due_on,
+      f.paid_on = row.paid_on
+  MERGE (p)-[:BILLED]->(f)
+  MERGE (f)-[:FOR_PRODUCT]->(prod)
+}
+WITH row, p, prod WHERE p IS NULL OR prod IS NULL
+RETURN row.line AS line,
+       [f IN [CASE WHEN p IS NULL THEN 'party_id' END,
+              CASE WHEN prod IS NULL THEN 'product_id' END] WHERE f IS NOT NULL] AS missing

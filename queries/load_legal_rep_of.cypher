@@ -1,0 +1,15 @@
+// Records legal representatives (法定代表人) of companies; rejects unknown ids.
+// params: $rows
+// returns: line, missing
+UNWIND $rows AS row
+OPTIONAL MATCH (p:Person {id: row.person_id})
+OPTIONAL MATCH (c:Company {id: row.company_id})
+CALL (row, p, c) {
+  WITH row, p, c WHERE p IS NOT NULL AND c IS NOT NULL
+  MERGE (p)-[r:LEGAL_REP_OF]->(c)
+  SET r.since = row.since, r.until = row.until
+}
+WITH row, p, c WHERE p IS NULL OR c IS NULL
+RETURN row.line AS line,
+       [f IN [CASE WHEN p IS NULL THEN 'person_id' END,
+              CASE WHEN c IS NULL THEN 'company_id' END] WHERE f IS NOT NULL] AS missing
