@@ -216,13 +216,46 @@ def demo(
 
 
 def _print_demo_tokens(settings: Settings) -> None:
-    """Filled in by the identity module once it exists; kept separate so `demo` stays short."""
+    """One token per access role, each for a real employee of the demo bank, for trying the API."""
+    from api.auth import mint_token
+    from graph.org import first_employee_with_role
+    from schema.access import Role
+
+    picks = {
+        Role.FRONTEND: "CUSTOMER_MANAGER",
+        Role.MANAGER: "BRANCH_HEAD",
+        Role.COMPLIANCE: "PRODUCT_SPECIALIST",
+        Role.ADMIN: "BRANCH_HEAD",
+    }
+
+    async def find(db: Database) -> dict[Role, str | None]:
+        return {role: await first_employee_with_role(db, job) for role, job in picks.items()}
+
+    found = with_database(settings, find)
+    typer.echo("tokens for trying the API (Authorization: Bearer <token>):", err=True)
+    for role, employee_id in found.items():
+        if employee_id is not None:
+            token = mint_token(settings, employee_id, [role])
+            typer.echo(f"  {role.value:<10} employee {employee_id}: {token}", err=True)
+
+
+@app.command()
+def token(
+    employee: Annotated[str, typer.Option(help="Employee id the token names.")],
+    role: Annotated[list[str], typer.Option(help="frontend, manager, compliance or admin.")],
+    ttl_minutes: Annotated[int | None, typer.Option(min=1)] = None,
+) -> None:
+    """Mint a bearer token for local use."""
+    from api.auth import mint_token
+    from schema.access import Role
+
+    settings = get_settings()
     try:
-        from api.auth import demo_tokens
-    except ImportError:
-        return
-    for line in asyncio.run(demo_tokens(settings)):
-        typer.echo(line, err=True)
+        settings.check_token_secret()
+        roles = [Role(r) for r in role]
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(mint_token(settings, employee, roles, ttl_minutes))
 
 
 def main() -> None:  # pragma: no cover - console entry point convenience

@@ -1,0 +1,138 @@
+"""The FastAPI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.fastapi import GraphQLRouter
+
+from api.auth import ScopeResolver, principal_from_header
+from api.errors import ErrorCodes
+from api.settings import Settings, get_settings
+from graph.db import Database, GraphUnavailable
+from graph.schema import apply_schema
+from schema import build_schema
+from schema.access import Principal
+from schema.context import Context
+from schema.errors import UnauthenticatedError
+
+log = logging.getLogger("relgraph.api")
+
+
+class AppState:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self.scopes = ScopeResolver(db)
+        self.schema_applied = False
+
+    async def ensure_schema(self) -> None:
+        if not self.schema_applied:
+            await apply_schema(self.db)
+            self.schema_applied = True
+
+
+def _state(request: Request) -> AppState:
+    state: AppState = request.app.state.relgraph
+    return state
+
+
+class _Unauthenticated(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def authenticate(request: Request) -> Principal:
+    state = _state(request)
+    try:
+        return principal_from_header(state.settings, request.headers.get("authorization"))
+    except UnauthenticatedError as exc:
+        raise _Unauthenticated(str(exc)) from None
+
+
+async def get_context(
+    request: Request, principal: Annotated[Principal, Depends(authenticate)]
+) -> Context:
+    state = _state(request)
+    return Context(state.db, principal, state.scopes)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_token_secret()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.neo4j_config())
+        state = AppState(settings, db)
+        app.state.relgraph = state
+        try:
+            await state.ensure_schema()
+        except GraphUnavailable as exc:
+            # Serve anyway: /readyz reports the outage and the schema is applied on recovery.
+            log.warning("Neo4j unavailable at start-up (%s); will retry on /readyz", exc)
+        yield
+        await db.close()
+
+    extensions: list[type[SchemaExtension] | SchemaExtension] = [
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ErrorCodes,
+    ]
+    if not settings.is_dev:
+        extensions.insert(0, DisableIntrospection)
+    schema = build_schema(extensions, field_suggestions=settings.is_dev)
+    graphql = GraphQLRouter[Context, None](
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.is_dev else None,
+        allow_queries_via_get=False,
+    )
+
+    app = FastAPI(
+        title="relgraph",
+        description="GraphQL knowledge graph of the bank's customer relationships",
+        lifespan=lifespan,
+        docs_url="/docs" if settings.is_dev else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.is_dev else None,
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.exception_handler(_Unauthenticated)
+    async def unauthenticated(_: Request, exc: _Unauthenticated) -> JSONResponse:
+        body = {"errors": [{"message": exc.message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        state = _state(request)
+        try:
+            await state.db.ping()
+            await state.ensure_schema()
+        except GraphUnavailable as exc:
+            body: dict[str, Any] = {"status": "unavailable", "neo4j": "down", "detail": str(exc)}
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"status": "ready", "neo4j": "up"})
+
+    return app

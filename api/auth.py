@@ -1,0 +1,94 @@
+"""Bearer tokens (HS256 JWTs) naming an employee and their access roles, and the branch scope
+each caller gets from their employee record."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Iterable
+
+import jwt
+
+from api.settings import Settings
+from graph.db import Database
+from graph.org import branch_subtree_ids, employees_by_ids
+from graph.records import EmployeeRecord
+from schema.access import Principal, Role
+from schema.errors import UnauthenticatedError
+
+ALGORITHM = "HS256"
+
+
+def mint_token(
+    settings: Settings, employee_id: str, roles: Iterable[Role], ttl_minutes: int | None = None
+) -> str:
+    now = dt.datetime.now(dt.UTC)
+    ttl = dt.timedelta(minutes=ttl_minutes or settings.token_ttl_minutes)
+    claims = {
+        "sub": employee_id,
+        "roles": sorted(r.value for r in roles),
+        "iss": settings.jwt_issuer,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)
+
+
+def principal_from_header(settings: Settings, authorization: str | None) -> Principal:
+    if not authorization:
+        raise UnauthenticatedError("missing bearer token (Authorization: Bearer <token>)")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthenticatedError("the Authorization header must be 'Bearer <token>'")
+    try:
+        claims = jwt.decode(
+            token.strip(),
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[ALGORITHM],
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise UnauthenticatedError("the token has expired") from None
+    except jwt.InvalidTokenError as exc:
+        raise UnauthenticatedError(f"invalid token: {exc}") from None
+    raw_roles = claims.get("roles")
+    if not isinstance(raw_roles, list) or not raw_roles:
+        raise UnauthenticatedError("the token grants no roles")
+    try:
+        roles = frozenset(Role(r) for r in raw_roles)
+    except ValueError:
+        raise UnauthenticatedError(f"the token names an unknown role: {raw_roles}") from None
+    return Principal(employee_id=str(claims["sub"]), roles=roles)
+
+
+class ScopeResolver:
+    """Finds the caller's employee record and branch scope, cached briefly: every request needs
+    them, and they change only when staff move branches."""
+
+    def __init__(self, db: Database, ttl_seconds: float = 60.0) -> None:
+        self._db = db
+        self._ttl = ttl_seconds
+        self._cache: dict[Principal, tuple[float, EmployeeRecord, list[str] | None]] = {}
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, principal: Principal) -> tuple[EmployeeRecord, list[str] | None]:
+        cached = self._cache.get(principal)
+        if cached is not None and time.monotonic() - cached[0] < self._ttl:
+            return cached[1], cached[2]
+        async with self._lock:
+            (employee,) = await employees_by_ids(self._db, [principal.employee_id])
+            if employee is None:
+                raise UnauthenticatedError(
+                    f"the token names employee {principal.employee_id!r}, who is not on record"
+                )
+            scope: list[str] | None = None
+            if not principal.unrestricted:
+                scope = (
+                    await branch_subtree_ids(self._db, employee.branch_id)
+                    if employee.branch_id
+                    else []
+                )
+            self._cache[principal] = (time.monotonic(), employee, scope)
+            return employee, scope

@@ -1,0 +1,101 @@
+"""The product view (产品视图): issuer, underwriters, holders and the holders' segments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph.db import Database
+from graph.parties import PageKey, Scope, group_by
+from graph.records import HoldingRecord, Page, PartyRecord, ProductRecord, SegmentCount
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFilter:
+    type: str | None = None
+    status: str | None = None
+    risk_rating: str | None = None
+    issuer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Underwriter:
+    party: PartyRecord
+    role: str
+    share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    holding: HoldingRecord
+    party: PartyRecord
+
+
+@dataclass(frozen=True)
+class HolderPage(Page[Holder]):
+    total_amount: float = 0.0
+
+
+async def products_by_ids(db: Database, ids: Sequence[str]) -> list[ProductRecord | None]:
+    rows = await db.read("products_by_ids", {"ids": list(ids)})
+    found = {r["product"]["id"]: ProductRecord.from_map(r["product"]) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def products_page(
+    db: Database, where: ProductFilter, offset: int, first: int
+) -> Page[ProductRecord]:
+    rows = await db.read(
+        "products_page",
+        {
+            "type": where.type,
+            "status": where.status,
+            "risk_rating": where.risk_rating,
+            "issuer_id": where.issuer_id,
+            "offset": offset,
+            "first": first,
+        },
+    )
+    row = rows[0]
+    return Page([ProductRecord.from_map(p) for p in row["page"]], row["total"], offset)
+
+
+async def issuers_by_products(db: Database, ids: Sequence[str]) -> list[PartyRecord | None]:
+    rows = await db.read("issuers_by_products", {"ids": list(ids)})
+    found = {r["product_id"]: PartyRecord.from_map(r["party"]) for r in rows}
+    return [found.get(i) for i in ids]
+
+
+async def underwriters_by_products(db: Database, ids: Sequence[str]) -> list[list[Underwriter]]:
+    grouped = group_by(await db.read("underwriters_by_products", {"ids": list(ids)}), "product_id")
+    return [
+        [
+            Underwriter(PartyRecord.from_map(r["party"]), r["role"], r["share"])
+            for r in grouped.get(i, [])
+        ]
+        for i in ids
+    ]
+
+
+async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> list[HolderPage]:
+    rows = await db.read("holders_of_products", {"keys": [k.param() for k in keys], "scope": scope})
+    by_id = {r["product_id"]: r for r in rows}
+    pages: list[HolderPage] = []
+    for key in keys:
+        row = by_id.get(key.id)
+        if row is None:
+            pages.append(HolderPage([], 0, key.offset))
+            continue
+        items = [
+            Holder(HoldingRecord.from_map(h["holding"]), PartyRecord.from_map(h["party"]))
+            for h in row["holders"]
+        ]
+        pages.append(HolderPage(items, row["total"], key.offset, row["total_amount"]))
+    return pages
+
+
+async def holder_segments_by_products(db: Database, ids: Sequence[str]) -> list[list[SegmentCount]]:
+    grouped = group_by(
+        await db.read("holder_segments_by_products", {"ids": list(ids)}), "product_id"
+    )
+    return [[SegmentCount.from_map(r) for r in grouped.get(i, [])] for i in ids]

@@ -1,0 +1,24 @@
+// A page of each product's holders (产品持有人), largest first, within the caller's scope.
+// params: $keys, $scope
+// returns: product_id, total, total_amount, holders
+UNWIND $keys AS key
+MATCH (prod:Product {id: key.id})
+CALL (prod, key) {
+  OPTIONAL MATCH (p:Party)-[h:HOLDS]->(prod)
+  WHERE $scope IS NULL OR NOT p:Customer
+     OR EXISTS { (p)-[:HOME_BRANCH]->(hb:Branch) WHERE hb.id IN $scope }
+  WITH p, h ORDER BY h.amount DESC, p.id
+  WITH collect(CASE WHEN h IS NULL THEN null ELSE {
+    holding: {holder_id: p.id, product_id: prod.id, amount: h.amount, since: h.since,
+              until: h.until},
+    party: p {.*,
+      party_type: CASE WHEN p:Person THEN 'PERSON' ELSE 'COMPANY' END,
+      is_customer: p:Customer,
+      home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
+      listed: EXISTS { (p)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'})
+                       WHERE e.delisted_on IS NULL }}
+  } END) AS all
+  RETURN size(all) AS total, reduce(s = 0.0, x IN all | s + x.holding.amount) AS total_amount,
+         all[key.offset..(key.offset + key.first)] AS holders
+}
+RETURN key.id AS product_id, total, total_amount, holders

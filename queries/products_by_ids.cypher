@@ -1,0 +1,6 @@
+// Products by id.
+// params: $ids
+// returns: product
+UNWIND $ids AS id
+MATCH (p:Product {id: id})
+RETURN p {.*} AS product

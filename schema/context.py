@@ -1,0 +1,147 @@
+"""Per-request context: the caller, their branch scope, and one DataLoader per relation.
+
+Every nested list is fetched through a loader, so a page of 5 or of 100 customers costs the same
+number of Cypher statements: one per relation selected, batched across all parents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from graph import org, parties, products
+from graph.db import Database
+from graph.parties import PageKey
+from graph.records import EmployeeRecord, PartyRecord
+from schema.access import Principal, visible
+from schema.errors import UnauthenticatedError
+
+K = TypeVar("K", bound=Hashable)
+P = TypeVar("P", bound=Hashable)
+R = TypeVar("R")
+
+ScopeResolver = Callable[[Principal], Awaitable[tuple[EmployeeRecord, list[str] | None]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamKey:
+    """A parent id plus one extra argument (a limit, a type filter) for loaders that need one."""
+
+    id: str
+    param: Hashable
+
+
+def _by_param(
+    fetch: Callable[[list[str], Any], Awaitable[list[R]]],
+) -> Callable[[list[ParamKey]], Awaitable[list[R]]]:
+    """Batches keys that share a parameter into one call, usually the whole batch."""
+
+    async def load(keys: list[ParamKey]) -> list[R]:
+        groups: dict[Hashable, list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            groups[key.param].append(index)
+        results: list[R | None] = [None] * len(keys)
+        for param, indexes in groups.items():
+            fetched = await fetch([keys[i].id for i in indexes], param)
+            for i, value in zip(indexes, fetched, strict=True):
+                results[i] = value
+        return results  # type: ignore[return-value]
+
+    return load
+
+
+class Loaders:
+    def __init__(
+        self, db: Database, today: dt.date, scope_getter: Callable[[], Awaitable[list[str] | None]]
+    ) -> None:
+        def loader(fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
+            return DataLoader(load_fn=fn, max_batch_size=1000)
+
+        self.party = loader(lambda ids: parties.parties_by_ids(db, ids))
+        self.product = loader(lambda ids: products.products_by_ids(db, ids))
+        self.branch = loader(lambda ids: org.branches_by_ids(db, ids))
+        self.employee = loader(lambda ids: org.employees_by_ids(db, ids))
+        self.holdings = loader(lambda keys: parties.holdings_pages(db, keys))
+        self.managers = loader(lambda ids: parties.managers_by_customers(db, ids))
+        self.issued = loader(
+            _by_param(lambda ids, limit: parties.issued_by_parties(db, ids, limit))
+        )
+        self.underwritten = loader(
+            _by_param(lambda ids, limit: parties.underwritten_by_parties(db, ids, limit))
+        )
+        self.fees = loader(_by_param(lambda ids, per: parties.fees_by_parties(db, ids, today, per)))
+        self.risk_warnings = loader(
+            _by_param(lambda ids, limit: parties.risk_warnings_by_parties(db, ids, limit))
+        )
+        self.tags = loader(lambda ids: parties.tags_by_parties(db, ids))
+        self.interactions = loader(
+            _by_param(lambda ids, limit: parties.interactions_by_parties(db, ids, limit))
+        )
+        self.interests = loader(lambda ids: parties.interests_by_parties(db, ids))
+        self.links = loader(
+            _by_param(
+                lambda ids, p: parties.links_by_parties(
+                    db, ids, list(p[0]) if p[0] is not None else None, p[1]
+                )
+            )
+        )
+        self.list_entries = loader(lambda ids: parties.list_entries_by_parties(db, ids))
+        self.issuer = loader(lambda ids: products.issuers_by_products(db, ids))
+        self.underwriters = loader(lambda ids: products.underwriters_by_products(db, ids))
+
+        async def holders(keys: list[PageKey]) -> list[products.HolderPage]:
+            return await products.holders_pages(db, keys, await scope_getter())
+
+        self.holders = loader(holders)
+        self.holder_segments = loader(lambda ids: products.holder_segments_by_products(db, ids))
+        self.branch_children = loader(lambda ids: org.branch_children(db, ids))
+        self.branch_employees = loader(
+            _by_param(lambda ids, limit: org.employees_by_branches(db, ids, limit))
+        )
+
+
+class Context(BaseContext):
+    def __init__(
+        self,
+        db: Database,
+        principal: Principal,
+        resolve_scope: ScopeResolver,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.principal = principal
+        self.today = today or dt.date.today()
+        self._resolve_scope = resolve_scope
+        self._resolved: tuple[EmployeeRecord, list[str] | None] | None = None
+        self.loaders = Loaders(db, self.today, self.scope)
+
+    async def _resolve(self) -> tuple[EmployeeRecord, list[str] | None]:
+        if self._resolved is None:
+            self._resolved = await self._resolve_scope(self.principal)
+        return self._resolved
+
+    async def me(self) -> EmployeeRecord:
+        return (await self._resolve())[0]
+
+    async def scope(self) -> list[str] | None:
+        """Branch ids whose customers the caller may see; None means all of them."""
+        return (await self._resolve())[1]
+
+    async def can_see(self, party: PartyRecord) -> bool:
+        return visible(party, await self.scope())
+
+    async def visible_only(
+        self, items: Sequence[R], party_of: Callable[[R], PartyRecord]
+    ) -> list[R]:
+        scope = await self.scope()
+        return [item for item in items if visible(party_of(item), scope)]
+
+
+__all__ = ["Context", "Loaders", "ParamKey", "UnauthenticatedError"]

@@ -1,0 +1,24 @@
+"""Errors resolvers raise on purpose. api/errors.py maps each class to its `extensions.code`."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An expected failure whose message is safe to show the caller."""
+
+
+class NotFoundError(ApiError):
+    def __init__(self, kind: str, id_: str) -> None:
+        super().__init__(f"{kind} {id_!r} was not found")
+
+
+class ForbiddenError(ApiError):
+    pass
+
+
+class InvalidArgumentError(ApiError):
+    pass
+
+
+class UnauthenticatedError(ApiError):
+    pass

@@ -1,0 +1,85 @@
+"""Relay-style connections over offset pages: opaque cursors, a hard page-size ceiling."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Generic, TypeVar
+
+import strawberry
+
+from schema.errors import InvalidArgumentError
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+_PREFIX = "rg:"
+
+NodeT = TypeVar("NodeT")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith(_PREFIX):
+            raise ValueError(text)
+        offset = int(text.removeprefix(_PREFIX))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidArgumentError(f"'after' is not a cursor this API issued: {cursor!r}") from None
+    if offset < 0:
+        raise InvalidArgumentError("'after' is not a valid cursor")
+    return offset
+
+
+def page_window(first: int | None, after: str | None) -> tuple[int, int]:
+    """(offset, size) for a `first`/`after` pair, refusing sizes past the ceiling."""
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 0 or size > MAX_PAGE_SIZE:
+        raise InvalidArgumentError(f"'first' must be between 0 and {MAX_PAGE_SIZE}, got {size}")
+    offset = 0 if after is None else decode_cursor(after) + 1
+    return offset, size
+
+
+def bounded(first: int | None, default: int = DEFAULT_PAGE_SIZE) -> int:
+    size = default if first is None else first
+    if size < 0 or size > MAX_PAGE_SIZE:
+        raise InvalidArgumentError(f"'first' must be between 0 and {MAX_PAGE_SIZE}, got {size}")
+    return size
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    node: NodeT
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, nodes: list[NodeT], offset: int, total: int) -> Connection[NodeT]:
+        edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=offset + len(nodes) < total,
+                has_previous_page=offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )

@@ -1,0 +1,111 @@
+"""Test fixtures: a real Neo4j 5.26 (started here with the project's launcher unless NEO4J_URI is
+set) and one shared, read-only synthetic bank loaded into it once per session."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from neo4j import Driver, GraphDatabase
+
+from api.app import create_app
+from api.auth import mint_token
+from api.settings import Environment, Settings
+from graph.db import Database, Neo4jConfig
+from graph.local_server import LocalNeo4j, free_port
+from graph.schema import apply_schema
+from loaders.ingest import LoadSummary, load_folder
+from loaders.synthetic import generate_bank
+from schema.access import Role
+
+BANK_CUSTOMERS = 1000
+BANK_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("NEO4J_URI")
+    if external:
+        yield external
+        return
+    server = LocalNeo4j(
+        home=tmp_path_factory.mktemp("neo4j"), port=free_port(), heap_mb=1024, page_cache_mb=256
+    )
+    server.start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_config(neo4j_uri: str) -> Neo4jConfig:
+    return Neo4jConfig(
+        uri=neo4j_uri,
+        user=os.environ.get("NEO4J_USER"),
+        password=os.environ.get("NEO4J_PASSWORD"),
+        query_timeout_seconds=30.0,
+    )
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_config: Neo4jConfig) -> Iterator[Driver]:
+    """A plain driver for assertions about the graph itself (counts, schema)."""
+    auth = (neo4j_config.user, neo4j_config.password or "") if neo4j_config.user else None
+    with GraphDatabase.driver(neo4j_config.uri, auth=auth) as drv:
+        yield drv
+
+
+@pytest.fixture(scope="session")
+def bank_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bank")
+    generate_bank(BANK_CUSTOMERS, BANK_SEED, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def first_load(neo4j_config: Neo4jConfig, bank_dir: Path) -> LoadSummary:
+    async def load() -> LoadSummary:
+        db = Database(neo4j_config)
+        try:
+            await apply_schema(db)
+            return await load_folder(db, bank_dir, progress=False)
+        finally:
+            await db.close()
+
+    return asyncio.run(load())
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri: str, first_load: LoadSummary) -> Settings:
+    return Settings(
+        env=Environment.PROD,
+        neo4j_uri=neo4j_uri,
+        neo4j_user=os.environ.get("NEO4J_USER"),
+        jwt_secret="test-secret-that-is-long-enough-for-hs256",  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def graph_counts(driver: Driver) -> dict[str, int]:
+    """Node counts per label and relationship counts per type."""
+    counts: dict[str, int] = {}
+    with driver.session() as session:
+        for record in session.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
+            counts[f"node:{record['label']}"] = record["n"]
+        for record in session.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"):
+            counts[f"rel:{record['type']}"] = record["n"]
+    return counts
+
+
+def token_for(settings: Settings, employee_id: str, *roles: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(settings, employee_id, roles)}"}
