@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 import neo4j
-from neo4j import AsyncGraphDatabase, Query, RoutingControl
+from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import (
     ClientError,
     DatabaseUnavailable,
@@ -63,6 +63,8 @@ class Database:
             max_connection_pool_size=config.max_connection_pool_size,
             connection_acquisition_timeout=5.0,
             connection_timeout=5.0,
+            # Warnings such as "label does not exist yet" on an empty graph are noise in logs.
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
         )
         # Counts statements sent, so tests can prove nested selections don't fan out (N+1).
         self._statements_run = 0

@@ -3,4 +3,5 @@
 // returns: ids
 MATCH (root:Branch {id: $id})
 OPTIONAL MATCH (sub:Branch)-[:PART_OF*1..10]->(root)
-RETURN [root.id] + collect(DISTINCT sub.id) AS ids
+WITH root, collect(DISTINCT sub.id) AS subs
+RETURN [root.id] + subs AS ids

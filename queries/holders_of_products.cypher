@@ -17,8 +17,8 @@ CALL (prod, key) {
       home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
       listed: EXISTS { (p)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'})
                        WHERE e.delisted_on IS NULL }}
-  } END) AS all
-  RETURN size(all) AS total, reduce(s = 0.0, x IN all | s + x.holding.amount) AS total_amount,
-         all[key.offset..(key.offset + key.first)] AS holders
+  } END) AS items
+  RETURN size(items) AS total, reduce(s = 0.0, x IN items | s + x.holding.amount) AS total_amount,
+         items[key.offset..(key.offset + key.first)] AS holders
 }
 RETURN key.id AS product_id, total, total_amount, holders

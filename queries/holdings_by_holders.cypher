@@ -8,7 +8,7 @@ CALL (holder, key) {
   WITH h, p ORDER BY h.amount DESC, p.id
   WITH collect(CASE WHEN h IS NULL THEN null ELSE
     {holder_id: holder.id, product_id: p.id, amount: h.amount, since: h.since, until: h.until,
-     product: p {.*}} END) AS all
-  RETURN size(all) AS total, all[key.offset..(key.offset + key.first)] AS holdings
+     product: p {.*}} END) AS items
+  RETURN size(items) AS total, items[key.offset..(key.offset + key.first)] AS holdings
 }
 RETURN key.id AS holder_id, total, holdings

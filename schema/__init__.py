@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -17,12 +18,18 @@ from schema.products import ProductQuery
 Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery))
 
 
+class RelgraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """api/errors.py logs unexpected errors once, with their error id; expected ones aren't
+        worth a stack trace."""
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | SchemaExtension] = (),
     *,
     field_suggestions: bool = False,
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return RelgraphSchema(
         query=Query,
         types=[Person, Company],
         # Strawberry accepts configured extension instances, though its annotation names factories.

@@ -1,0 +1,48 @@
+"""The Cypher catalog: every file follows the header rules and compiles on the real server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from queries import QUERY_DIR, CatalogError, load_catalog, parse_query
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_query_compiles_on_neo4j(driver: Driver) -> None:
+    failures = {}
+    with driver.session(notifications_min_severity="OFF") as session:
+        for name, query in load_catalog().items():
+            try:
+                session.run("EXPLAIN " + query.text, dict.fromkeys(query.params)).consume()
+            except Exception as exc:  # noqa: BLE001 - collect every failure, report them all
+                failures[name] = str(exc)[:200]
+    assert failures == {}
+
+
+def test_every_query_the_code_names_exists_and_every_file_is_used() -> None:
+    catalog = load_catalog()
+    code = "\n".join(
+        p.read_text() for folder in ("graph", "loaders", "api") for p in (ROOT / folder).glob("*.py")
+    )
+    named = set(re.findall(r'\b(?:read|write|run_autocommit)\(\s*"([a-z_]+)"', code))
+    named |= set(re.findall(r'LoadFile\(\s*"[a-z_]+",\s*rows\.\w+,\s*"([a-z_]+)"', code))
+    assert named - set(catalog) == set()
+    assert set(catalog) - named == set(), "queries nothing uses"
+
+
+def test_header_must_declare_exactly_the_parameters_used() -> None:
+    with pytest.raises(CatalogError, match="differ"):
+        parse_query("bad", "// x\n// params: $a\n// returns: n\nRETURN $a + $b AS n")
+    with pytest.raises(CatalogError, match="one statement"):
+        parse_query("bad", "// x\n// params: none\n// returns: n\nRETURN 1 AS n; RETURN 2 AS n")
+    ok = parse_query("ok", "// Adds.\n// params: $a, $b\n// returns: n\nRETURN $a + $b AS n")
+    assert ok.params == {"a", "b"} and ok.returns == ("n",) and ok.description == "Adds."
+
+
+def test_catalog_files_live_in_the_queries_folder() -> None:
+    assert len(list(QUERY_DIR.glob("*.cypher"))) == len(load_catalog())
