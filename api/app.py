@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -54,8 +54,15 @@ class _Unauthenticated(Exception):
         self.message = message
 
 
+# GET never executes an operation here (allow_queries_via_get=False): it only serves the
+# GraphiQL page in dev, which must load before the user can paste a token into it.
+_PAGE_VISITOR = Principal(employee_id="", roles=frozenset())
+
+
 def authenticate(request: Request) -> Principal:
     state = _state(request)
+    if request.method == "GET":
+        return _PAGE_VISITOR
     try:
         return principal_from_header(state.settings, request.headers.get("authorization"))
     except UnauthenticatedError as exc:
@@ -89,10 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await db.close()
 
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+    # Factories, so each request gets fresh extension instances.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         ErrorCodes,
     ]
     if not settings.is_dev:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -13,7 +14,7 @@ import typer
 
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphUnavailable
-from graph.local_server import LocalServerError
+from graph.local_server import PROJECT_ROOT, LocalServerError
 from graph.schema import apply_schema
 
 app = typer.Typer(
@@ -53,7 +54,8 @@ def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) 
     ensure_database(settings)
 
     async def run() -> T:
-        db = Database(settings.neo4j_config())
+        # Batch commands ride out short outages (a Neo4j restart) rather than fail fast.
+        db = Database(replace(settings.neo4j_config(), retry_seconds=30.0))
         try:
             return await work(db)
         finally:
@@ -106,6 +108,18 @@ def schema_apply() -> None:
     typer.echo("schema applied")
 
 
+@schema_app.command("export")
+def schema_export(
+    out: Annotated[Path, typer.Option(help="Where to write the SDL.")] = PROJECT_ROOT
+    / "schema.graphql",
+) -> None:
+    """Write the GraphQL SDL, the contract front-end teams diff against."""
+    from schema import build_schema
+
+    out.write_text(build_schema().as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the load files into.")],
@@ -149,8 +163,8 @@ def load(
             typer.secho(f"rejected {reject}", err=True, fg=typer.colors.YELLOW)
         if summary.rejected > 20:
             typer.secho(f"… and {summary.rejected - 20} more", err=True, fg=typer.colors.YELLOW)
+        write_rejects_report(summary.rejects, report)
         if summary.rejected:
-            write_rejects_report(summary.rejects, report)
             typer.echo(f"rejects report: {report}")
         typer.echo(
             f"read {summary.read:,} rows, loaded {summary.loaded:,}, rejected {summary.rejected:,} "
@@ -181,9 +195,8 @@ def demo(
     customers: Annotated[int | None, typer.Option(help="Default RELGRAPH_DEMO_CUSTOMERS.")] = None,
 ) -> None:
     """Start the database if needed, generate and load the demo bank once, then serve."""
-    from loaders.synthetic import generate_bank
-
     from loaders.ingest import load_folder
+    from loaders.synthetic import generate_bank
 
     settings = get_settings()
     size = customers or settings.demo_customers

@@ -48,6 +48,9 @@ class Neo4jConfig:
     database: str = "neo4j"
     query_timeout_seconds: float = 10.0
     max_connection_pool_size: int = 50
+    # How long the driver keeps retrying a failed transaction (lost connection, deadlock) before
+    # giving up: short for the API, so an outage is reported quickly, longer for bulk loads.
+    retry_seconds: float = 5.0
 
 
 class Database:
@@ -62,6 +65,7 @@ class Database:
             auth=auth,
             max_connection_pool_size=config.max_connection_pool_size,
             connection_acquisition_timeout=5.0,
+            max_transaction_retry_time=config.retry_seconds,
             connection_timeout=5.0,
             # Warnings such as "label does not exist yet" on an empty graph are noise in logs.
             notifications_min_severity=NotificationMinimumSeverity.OFF,

@@ -93,50 +93,75 @@ def read_raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
         yield from _read_csv(path)
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+class NotUtf8Error(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is not valid UTF-8")
+        self.line = line
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """Decodes line by line, so the line of a stray GBK byte is known and earlier rows load."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield line_no, Reject(path.name, line_no, "row", f"invalid JSON: {exc.msg}")
-                continue
-            if not isinstance(value, dict):
-                yield line_no, Reject(path.name, line_no, "row", "a line must be a JSON object")
-                continue
-            yield line_no, {k: v for k, v in value.items() if v is not None}
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise NotUtf8Error(number) from None
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    for line_no, line in enumerate(_utf8_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield line_no, Reject(path.name, line_no, "row", f"invalid JSON: {exc.msg}")
+            continue
+        if not isinstance(value, dict):
+            yield line_no, Reject(path.name, line_no, "row", "a line must be a JSON object")
+            continue
+        yield line_no, {k: v for k, v in value.items() if v is not None}
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [h.strip() for h in header]
-        for cells in reader:
-            line_no = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                yield (
-                    line_no,
-                    Reject(
-                        path.name, line_no, "row", f"{len(cells)} cells, header has {len(header)}"
-                    ),
-                )
-                continue
-            # An empty cell means "absent", so optional fields take their defaults.
-            yield line_no, {h: c for h, c in zip(header, cells, strict=True) if c.strip() != ""}
+    reader = csv.reader(_utf8_lines(path))
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [h.strip() for h in header]
+    for cells in reader:
+        line_no = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            yield (
+                line_no,
+                Reject(path.name, line_no, "row", f"{len(cells)} cells, header has {len(header)}"),
+            )
+            continue
+        # An empty cell means "absent", so optional fields take their defaults.
+        yield line_no, {h: c for h, c in zip(header, cells, strict=True) if c.strip() != ""}
+
+
+def _decoded_rows(path: Path, result: FileResult) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
+    """Stops a file at the first line that is not UTF-8 (a GBK export, say) with a clear reject;
+    the rows before it still load."""
+    try:
+        yield from read_raw_rows(path)
+    except NotUtf8Error as exc:
+        result.rejects.append(
+            Reject(path.name, exc.line, "file", "not valid UTF-8 from this line on; save as UTF-8")
+        )
 
 
 def check_header(path: Path, spec: LoadFile) -> Reject | None:
     if path.suffix != ".csv":
         return None
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        header = [h.strip() for h in next(csv.reader(handle), [])]
+    try:
+        header = [h.strip() for h in next(csv.reader(_utf8_lines(path)), [])]
+    except NotUtf8Error:
+        return Reject(path.name, 1, "file", "the header is not valid UTF-8; save as UTF-8")
     known = set(spec.model.model_fields)
     unknown = [h for h in header if h not in known]
     if unknown:
@@ -208,7 +233,7 @@ async def _load_file(
     )
     batch: list[dict[str, Any]] = []
     with bar:
-        for line, raw in read_raw_rows(path):
+        for line, raw in _decoded_rows(path, result):
             result.read += 1
             checked = raw if isinstance(raw, Reject) else validate(path, spec, line, raw)
             if isinstance(checked, Reject):
@@ -244,12 +269,18 @@ async def _write_batch(
     for record in missing:
         fields = ", ".join(record["missing"])
         result.rejects.append(
-            Reject(path.name, record["line"], fields, "refers to an id that is not in the graph")
+            Reject(
+                path.name,
+                record["line"],
+                fields,
+                "refers to an id that is not in the graph (as the kind this column needs)",
+            )
         )
     result.loaded += len(batch) - len(missing)
 
 
 def write_rejects_report(rejects: list[Reject], target: Path) -> None:
+    """Always written, even empty, so a stale report from an earlier run never misleads."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

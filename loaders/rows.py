@@ -7,10 +7,10 @@ folder. In CSV an empty cell is "absent"; list columns are `|`-separated. Dates 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from graph.model import (
     BranchKind,
@@ -164,6 +164,8 @@ class FeeRow(Row):
             raise ValueError("paid exceeds billed")
         if self.due_on < self.billed_on:
             raise ValueError("due_on is before billed_on")
+        if self.paid_on and self.paid_on < self.billed_on:
+            raise ValueError("paid_on is before billed_on")
         return self
 
 
@@ -177,6 +179,12 @@ class RiskWarningRow(Row):
     raised_on: date
     resolved_on: date | None = None
 
+    @model_validator(mode="after")
+    def _resolved_after_raised(self) -> RiskWarningRow:
+        if self.resolved_on and self.resolved_on < self.raised_on:
+            raise ValueError("resolved_on is before raised_on")
+        return self
+
 
 class InteractionRow(Row):
     """A browse, comment or share of content that an employee pushed (私域流量)."""
@@ -188,7 +196,9 @@ class InteractionRow(Row):
     topic: Annotated[str, Field(min_length=1, max_length=60)]
     content_id: Annotated[str, Field(max_length=64)] | None = None
     channel: Annotated[str, Field(max_length=30)] | None = None
-    at: datetime
+    # An offset is required: Neo4j never equates local and zoned times, so mixing them would
+    # make time-range queries silently miss rows.
+    at: AwareDatetime
 
 
 class ListEntryRow(Row):
@@ -202,6 +212,12 @@ class ListEntryRow(Row):
     source: Annotated[str, Field(max_length=120)] | None = None
     listed_on: date
     delisted_on: date | None = None
+
+    @model_validator(mode="after")
+    def _delisted_after_listed(self) -> ListEntryRow:
+        if self.delisted_on and self.delisted_on < self.listed_on:
+            raise ValueError("delisted_on is before listed_on")
+        return self
 
 
 # --- relationships -----------------------------------------------------------------------

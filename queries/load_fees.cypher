@@ -1,4 +1,4 @@
-// Upserts service fees (服务费) billed to a party for a product; rejects unknown ids.
+// Upserts service fees (服务费) billed to a party for a product, relinking on change; rejects unknown ids.
 // params: $rows
 // returns: line, missing
 UNWIND $rows AS row
@@ -10,6 +10,12 @@ CALL (row, p, prod) {
   SET f.period = row.period, f.billed = row.billed, f.paid = row.paid,
       f.owed = row.billed - row.paid, f.billed_on = row.billed_on, f.due_on = row.due_on,
       f.paid_on = row.paid_on
+  WITH row, p, prod, f
+  OPTIONAL MATCH (f)<-[stale:BILLED]-(other) WHERE other <> p
+  DELETE stale
+  WITH p, prod, f
+  OPTIONAL MATCH (f)-[stale:FOR_PRODUCT]->(other) WHERE other <> prod
+  DELETE stale
   MERGE (p)-[:BILLED]->(f)
   MERGE (f)-[:FOR_PRODUCT]->(prod)
 }

@@ -10,6 +10,9 @@ CALL (row, p, e, unknown_employee) {
   MERGE (i:Interaction {id: row.id})
   SET i.kind = row.kind, i.topic = row.topic, i.content_id = row.content_id,
       i.channel = row.channel, i.at = row.at
+  WITH p, e, i
+  OPTIONAL MATCH (i)<-[stale:INTERACTED|PUSHED]-(other) WHERE other <> p AND (e IS NULL OR other <> e)
+  DELETE stale
   MERGE (p)-[:INTERACTED]->(i)
   FOREACH (pusher IN CASE WHEN e IS NULL THEN [] ELSE [e] END | MERGE (pusher)-[:PUSHED]->(i))
 }

@@ -9,6 +9,9 @@ CALL (row, p) {
   SET entry.list = row.list, entry.list_name = row.list_name, entry.reason = row.reason,
       entry.source = row.source, entry.listed_on = row.listed_on,
       entry.delisted_on = row.delisted_on
+  WITH p, entry
+  OPTIONAL MATCH (entry)<-[stale:LISTED]-(other) WHERE other <> p
+  DELETE stale
   MERGE (p)-[:LISTED]->(entry)
 }
 WITH row, p WHERE p IS NULL

@@ -8,6 +8,9 @@ CALL (row, p) {
   MERGE (w:RiskWarning {id: row.id})
   SET w.level = row.level, w.category = row.category, w.description = row.description,
       w.source = row.source, w.raised_on = row.raised_on, w.resolved_on = row.resolved_on
+  WITH p, w
+  OPTIONAL MATCH (w)<-[stale:HAS_WARNING]-(other) WHERE other <> p
+  DELETE stale
   MERGE (p)-[:HAS_WARNING]->(w)
 }
 WITH row, p WHERE p IS NULL

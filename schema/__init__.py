@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -25,14 +25,13 @@ class RelgraphSchema(strawberry.Schema):
 
 
 def build_schema(
-    extensions: Sequence[type[SchemaExtension] | SchemaExtension] = (),
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
     field_suggestions: bool = False,
 ) -> strawberry.Schema:
     return RelgraphSchema(
         query=Query,
         types=[Person, Company],
-        # Strawberry accepts configured extension instances, though its annotation names factories.
-        extensions=list[Any](extensions),
+        extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
     )

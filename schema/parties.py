@@ -676,13 +676,14 @@ class SearchHit:
     highlighted: str = strawberry.field(description="The name with matched parts in <em>…</em>.")
 
 
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
-
-
 def lucene_terms(text: str) -> str:
-    """Each word of the caller's text as an escaped Lucene term, all required."""
-    words = [w for w in text.split() if w]
-    return " AND ".join(_LUCENE_SPECIAL.sub(r"\\\1", w) for w in words)
+    """Each word of the caller's text as a quoted Lucene phrase, all required: inside quotes only
+    `"` and `\\` are special, so operators such as OR or *:* are searched as plain text."""
+    phrases = []
+    for word in text.split():
+        escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+        phrases.append(f'"{escaped}"')
+    return " AND ".join(phrases)
 
 
 def highlight(name: str, text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
 from schema.access import Role
+from tests.helpers import one
 
 BANK_CUSTOMERS = 1000
 BANK_SEED = 7
@@ -86,7 +88,7 @@ def settings(neo4j_uri: str, first_load: LoadSummary) -> Settings:
         env=Environment.PROD,
         neo4j_uri=neo4j_uri,
         neo4j_user=os.environ.get("NEO4J_USER"),
-        jwt_secret="test-secret-that-is-long-enough-for-hs256",  # type: ignore[arg-type]
+        jwt_secret="test-secret-that-is-long-enough-for-hs256",
     )
 
 
@@ -100,7 +102,9 @@ def graph_counts(driver: Driver) -> dict[str, int]:
     """Node counts per label and relationship counts per type."""
     counts: dict[str, int] = {}
     with driver.session() as session:
-        for record in session.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
+        for record in session.run(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"
+        ):
             counts[f"node:{record['label']}"] = record["n"]
         for record in session.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"):
             counts[f"rel:{record['type']}"] = record["n"]
@@ -109,3 +113,46 @@ def graph_counts(driver: Driver) -> dict[str, int]:
 
 def token_for(settings: Settings, employee_id: str, *roles: Role) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(settings, employee_id, roles)}"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    employee_id: str
+    headers: dict[str, str]
+    scope: list[str] | None  # branch ids whose customers this caller may see
+
+
+@pytest.fixture(scope="session")
+def admin(settings: Settings, driver: Driver) -> Caller:
+    employee = one(driver, "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1")["id"]
+    return Caller(employee, token_for(settings, employee, Role.ADMIN), None)
+
+
+@pytest.fixture(scope="session")
+def compliance(settings: Settings, driver: Driver) -> Caller:
+    employee = one(driver, "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id DESC LIMIT 1")["id"]
+    return Caller(employee, token_for(settings, employee, Role.COMPLIANCE), None)
+
+
+def _outlet_employee(driver: Driver) -> tuple[str, list[str]]:
+    """An employee of a leaf branch that has customers, so their scope is that branch alone."""
+    row = one(
+        driver,
+        "MATCH (e:Employee)-[:WORKS_AT]->(b:Branch) WHERE NOT EXISTS { (:Branch)-[:PART_OF]->(b) } "
+        "AND 'CUSTOMER_MANAGER' IN e.roles "
+        "WITH e, b, COUNT { (:Customer)-[:HOME_BRANCH]->(b) } AS customers WHERE customers > 5 "
+        "RETURN e.id AS id, b.id AS branch ORDER BY customers DESC, e.id LIMIT 1",
+    )
+    return row["id"], [row["branch"]]
+
+
+@pytest.fixture(scope="session")
+def branch_manager(settings: Settings, driver: Driver) -> Caller:
+    employee, scope = _outlet_employee(driver)
+    return Caller(employee, token_for(settings, employee, Role.MANAGER), scope)
+
+
+@pytest.fixture(scope="session")
+def frontend(settings: Settings, driver: Driver) -> Caller:
+    employee, scope = _outlet_employee(driver)
+    return Caller(employee, token_for(settings, employee, Role.FRONTEND), scope)

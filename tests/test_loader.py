@@ -1,4 +1,4 @@
-"""The loader: rejects are reported precisely, good rows load, loads are idempotent and resumable."""
+"""The loader: rejects are reported precisely, good rows load, loads are idempotent, resumable."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from graph.db import Database, Neo4jConfig
 from loaders.ingest import LoadSummary, load_folder
 from loaders.plan import LOAD_PLAN
 from tests.conftest import graph_counts
+from tests.helpers import one
 
 FIXTURES = Path(__file__).parent / "fixtures"
+NOT_IDS = {"national_id", "content_id"}  # end in _id but are data, not references
 BROKEN_IDS = ["BX1", "BX2", "BX3", "PX1", "PX5", "CX1", "CX2", "PRX2"]
 
 
@@ -92,7 +94,7 @@ def test_bad_rows_are_reported_by_file_line_and_field_while_good_rows_load(
         assert good is not None
         assert good["customer"] is True and good["share"] == 0.6 and good["segment"] == "KEY"
         # The company row that reused a person's id did not turn the person into a company.
-        assert session.run("MATCH (n:Company {id: 'PX5'}) RETURN count(n) AS n").single()["n"] == 0
+    assert one(driver, "MATCH (n:Company {id: 'PX5'}) RETURN count(n) AS n")["n"] == 0
 
 
 def test_the_cli_writes_a_rejects_report(
@@ -101,9 +103,21 @@ def test_the_cli_writes_a_rejects_report(
     report = tmp_path / "rejects.csv"
     env = {**os.environ, "NEO4J_URI": neo4j_uri}
     result = subprocess.run(
-        [sys.executable, "-m", "api", "load", str(FIXTURES / "broken_bank"),
-         "--rejects", str(report), "--no-progress"],
-        env=env, capture_output=True, text=True, check=False, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "api",
+            "load",
+            str(FIXTURES / "broken_bank"),
+            "--rejects",
+            str(report),
+            "--no-progress",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "rejected 16" in result.stdout
@@ -123,9 +137,10 @@ def _prefixed_copy(source: Path, target: Path, prefix: str) -> dict[str, int]:
         path = source / f"{spec.name}.csv"
         if not path.exists():
             continue
-        with path.open(encoding="utf-8") as src, (target / path.name).open(
-            "w", encoding="utf-8", newline=""
-        ) as dst:
+        with (
+            path.open(encoding="utf-8") as src,
+            (target / path.name).open("w", encoding="utf-8", newline="") as dst,
+        ):
             reader = csv.DictReader(src)
             assert reader.fieldnames is not None
             writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
@@ -133,7 +148,8 @@ def _prefixed_copy(source: Path, target: Path, prefix: str) -> dict[str, int]:
             count = 0
             for row in reader:
                 for column in reader.fieldnames:
-                    if (column == "id" or column.endswith("_id")) and row[column]:
+                    is_reference = column == "id" or column.endswith("_id")
+                    if is_reference and column not in NOT_IDS and row[column]:
                         row[column] = prefix + row[column]
                 writer.writerow(row)
                 count += 1
@@ -143,19 +159,20 @@ def _prefixed_copy(source: Path, target: Path, prefix: str) -> dict[str, int]:
 
 def _count_prefixed(driver: Driver, prefix: str, *, inverse: bool = False) -> tuple[int, int]:
     """Nodes and relationships of the bank whose ids carry `prefix` (or, inverse, do not)."""
-    with driver.session() as session:
-        nodes = session.run(
-            "MATCH (n) WHERE n.id IS NOT NULL AND (n.id STARTS WITH $p) <> $inverse "
-            "RETURN count(n) AS n",
-            p=prefix,
-            inverse=inverse,
-        ).single()["n"]
-        rels = session.run(
-            "MATCH (n)-[r]->() WHERE n.id IS NOT NULL AND (n.id STARTS WITH $p) <> $inverse "
-            "RETURN count(r) AS n",
-            p=prefix,
-            inverse=inverse,
-        ).single()["n"]
+    nodes = one(
+        driver,
+        "MATCH (n) WHERE n.id IS NOT NULL AND (n.id STARTS WITH $p) <> $inverse "
+        "RETURN count(n) AS n",
+        p=prefix,
+        inverse=inverse,
+    )["n"]
+    rels = one(
+        driver,
+        "MATCH (n)-[r]->() WHERE n.id IS NOT NULL AND (n.id STARTS WITH $p) <> $inverse "
+        "RETURN count(r) AS n",
+        p=prefix,
+        inverse=inverse,
+    )["n"]
     return nodes, rels
 
 
@@ -166,31 +183,54 @@ def test_an_interrupted_load_completes_on_rerun_with_nothing_duplicated(
     folder = tmp_path / "bank"
     rows = _prefixed_copy(bank_dir, folder, prefix)
     env = {**os.environ, "NEO4J_URI": neo4j_uri}
-    command = [sys.executable, "-m", "api", "load", str(folder), "--batch-size", "100",
-               "--no-progress", "--rejects", str(tmp_path / "rejects.csv")]
+    command = [
+        sys.executable,
+        "-m",
+        "api",
+        "load",
+        str(folder),
+        "--batch-size",
+        "100",
+        "--no-progress",
+        "--rejects",
+        str(tmp_path / "rejects.csv"),
+    ]
     try:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 120
         while _count_prefixed(driver, prefix)[1] < 3000 and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
         process.wait()
         partial = _count_prefixed(driver, prefix)
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600,
-                                check=False)
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
         assert result.returncode == 0, result.stderr
         assert "rejected 0" in result.stdout
         complete = _count_prefixed(driver, prefix)
         # The shared bank was loaded in one clean run from the same rows: the resumed load
         # must have produced exactly the same number of nodes and relationships.
         assert complete == _count_prefixed(driver, prefix, inverse=True)
-        node_files = ("branches", "employees", "persons", "companies", "products", "tags",
-                      "fees", "risk_warnings", "interactions", "list_entries")
+        node_files = (
+            "branches",
+            "employees",
+            "persons",
+            "companies",
+            "products",
+            "tags",
+            "fees",
+            "risk_warnings",
+            "interactions",
+            "list_entries",
+        )
         assert complete[0] == sum(rows.get(name, 0) for name in node_files)
         assert partial[0] < complete[0] or partial[1] < complete[1], "load was not interrupted"
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600,
-                                check=False)
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
         assert _count_prefixed(driver, prefix) == complete
     finally:
         with driver.session() as session:
@@ -199,3 +239,16 @@ def test_an_interrupted_load_completes_on_rerun_with_nothing_duplicated(
                 "IN TRANSACTIONS OF 5000 ROWS",
                 p=prefix,
             ).consume()
+
+
+def test_a_file_that_is_not_utf8_is_reported_not_crashed(
+    first_load: LoadSummary, neo4j_config: Neo4jConfig, driver: Driver
+) -> None:
+    try:
+        summary = _load(neo4j_config, FIXTURES / "gbk_bank")
+        assert [(r.file, r.line, r.field) for r in summary.rejects] == [("persons.csv", 3, "file")]
+        assert "UTF-8" in summary.rejects[0].reason
+        assert one(driver, "MATCH (p:Person {id: 'GX1'}) RETURN count(p) AS n")["n"] == 1
+    finally:
+        with driver.session() as session:
+            session.run("MATCH (p:Person) WHERE p.id IN ['GX1', 'GX2'] DETACH DELETE p").consume()

@@ -19,9 +19,9 @@ def test_constraints_and_indexes_are_in_place(first_load: LoadSummary, driver: D
             "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options "
             "WHERE name = 'party_names' RETURN *"
         ).single()
-    assert CONSTRAINT_NAMES <= set(constraints)
+    assert set(constraints) >= CONSTRAINT_NAMES
     assert all(constraints[n]["type"] == "UNIQUENESS" for n in CONSTRAINT_NAMES)
-    assert INDEX_NAMES <= set(indexes)
+    assert set(indexes) >= INDEX_NAMES
     assert all(indexes[n]["state"] == "ONLINE" for n in INDEX_NAMES)
     assert fulltext is not None
     assert set(fulltext["labelsOrTypes"]) == {"Person", "Company"}

@@ -1,0 +1,272 @@
+"""API latency benchmark: the customer 360 query and `product.holders(first: 50)` through HTTP
+at 8 concurrent clients, against the same Cypher run directly through the driver.
+
+    .venv/bin/python -m bench.api_bench --customers 100000
+
+Starts a local Neo4j for the bank in var/bench-<N>/ (generated and loaded on the first run,
+reused afterwards) and the API under uvicorn, then prints p50/p95/p99 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity
+
+from api.auth import mint_token
+from api.settings import Settings
+from graph.db import Database, Neo4jConfig
+from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
+from graph.schema import apply_schema
+from loaders.ingest import load_folder
+from loaders.synthetic import generate_bank
+from queries import load_catalog
+from schema.access import Role
+
+CUSTOMER_360 = """
+query($id: ID!) {
+  customer(id: $id) {
+    id name segment since assets
+    party { ... on Person { nationalId phone } ... on Company { creditCode industry } }
+    homeBranch { name }
+    managers { role employee { name } }
+    holdings(first: 10) { totalCount edges { node { amount product { name type } } } }
+    fees { billed paid owed overdue byProduct { owed items { dueOn daysOverdue status } } }
+    riskWarnings { level category open }
+    tags { name category }
+    interactions(first: 5) { kind topic at }
+    interestSummary { topic score }
+    linkedParties { role party { name } share title }
+  }
+}
+"""
+HOLDERS = """
+query($id: ID!) {
+  product(id: $id) {
+    holders(first: 50) { totalCount edges { node { amount holderParty { name } } } }
+  }
+}
+"""
+SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive")
+    return f"p50 {cut[49]:6.1f}  p95 {cut[94]:6.1f}  p99 {cut[98]:6.1f}  (n={len(ordered)})"
+
+
+async def hammer(
+    work: Callable[[str], Awaitable[None]], ids: list[str], concurrency: int, requests: int
+) -> list[float]:
+    latencies: list[float] = []
+    queue = [ids[i % len(ids)] for i in range(requests)]
+
+    async def worker() -> None:
+        while queue:
+            item = queue.pop()
+            started = time.perf_counter()
+            await work(item)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies
+
+
+async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> None:
+    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    try:
+        await apply_schema(db)
+        marker = f"{customers}:{seed}"
+        rows = await db.read("get_meta", {"key": "bench_bank"})
+        if rows and rows[0]["value"] == marker:
+            return
+        if not (folder / ".complete").exists():
+            print(f"generating {customers:,} customers …", file=sys.stderr)
+            generate_bank(customers, seed, folder, progress=True)
+            (folder / ".complete").touch()
+        print("loading …", file=sys.stderr)
+        summary = await load_folder(db, folder, batch_size=2000, progress=True)
+        print(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", file=sys.stderr)
+        await db.write("set_meta", {"key": "bench_bank", "value": marker})
+    finally:
+        await db.close()
+
+
+async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
+    driver = AsyncGraphDatabase.driver(uri)
+    async with driver:
+        customers, _, _ = await driver.execute_query(
+            "MATCH (c:Customer) WHERE EXISTS { (c)-[:HOLDS]->() } "
+            "RETURN c.id AS id ORDER BY c.id LIMIT 5000"
+        )
+        products, _, _ = await driver.execute_query(
+            "MATCH (p:Product) WITH p, COUNT { ()-[:HOLDS]->(p) } AS n WHERE n >= 50 "
+            "RETURN p.id AS id ORDER BY n DESC LIMIT 200"
+        )
+        admin, _, _ = await driver.execute_query(
+            "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1"
+        )
+    rng = random.Random(7)
+    ids = [r["id"] for r in customers]
+    rng.shuffle(ids)
+    return ids[:500], [r["id"] for r in products], admin[0]["id"]
+
+
+async def direct(
+    uri: str, customers: list[str], products: list[str], concurrency: int, requests: int
+) -> tuple[list[float], list[float]]:
+    """The statements the two GraphQL queries send, in the same waves, straight through the
+    driver: the floor the GraphQL layer is measured against."""
+    catalog = load_catalog()
+    driver = AsyncGraphDatabase.driver(
+        uri, notifications_min_severity=NotificationMinimumSeverity.OFF
+    )
+    today = dt.date.today()
+
+    async def run(name: str, params: dict[str, Any]) -> Any:
+        records, _, _ = await driver.execute_query(catalog[name].text, params)
+        return [r.data() for r in records]
+
+    async def one(customer_id: str) -> None:
+        ids_ = [customer_id]
+        party = await run("parties_by_ids", {"ids": ids_})
+        branch = party[0]["party"]["home_branch_id"]
+        await asyncio.gather(
+            run("branches_by_ids", {"ids": [branch]}),
+            run("managers_by_customers", {"ids": ids_}),
+            run("holdings_by_holders", {"keys": [{"id": customer_id, "offset": 0, "first": 10}]}),
+            run("fees_by_parties", {"ids": ids_, "today": today, "per_product": 12}),
+            run("risk_warnings_by_parties", {"ids": ids_, "limit": 20}),
+            run("tags_by_parties", {"ids": ids_}),
+            run("interactions_by_parties", {"ids": ids_, "limit": 5}),
+            run("interests_by_parties", {"ids": ids_}),
+            run("links_by_parties", {"ids": ids_, "types": None, "limit": 50}),
+        )
+
+    async def holders(product_id: str) -> None:
+        await run("products_by_ids", {"ids": [product_id]})
+        await run(
+            "holders_of_products",
+            {"keys": [{"id": product_id, "offset": 0, "first": 50}], "scope": None},
+        )
+
+    async with driver:
+        await hammer(one, customers, concurrency, 50)  # warm-up
+        customer = await hammer(one, customers, concurrency, requests)
+        return customer, await hammer(holders, products, concurrency, requests)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args()
+
+    home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
+    server = LocalNeo4j(home=home / "neo4j", port=free_port(), heap_mb=3072, page_cache_mb=3072)
+    server.start()
+    api: subprocess.Popen[bytes] | None = None
+    try:
+        asyncio.run(prepare_bank(server.uri, args.customers, args.seed, home / "bank"))
+        customers, products, admin_id = asyncio.run(sample_ids(server.uri))
+        port = free_port()
+        env = {
+            **os.environ,
+            "NEO4J_URI": server.uri,
+            "RELGRAPH_JWT_SECRET": SECRET,
+            "RELGRAPH_ENV": "prod",
+        }
+        api = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:create_app",
+                "--factory",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+        )
+        token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
+        asyncio.run(bench_http(port, token, customers, products, args))
+        direct_c, direct_h = asyncio.run(
+            direct(server.uri, customers, products, args.concurrency, args.requests)
+        )
+        print(f"direct driver, 360 statements  : {percentiles(direct_c)}")
+        print(f"direct driver, holders(first:50): {percentiles(direct_h)}")
+    finally:
+        if api is not None:
+            api.send_signal(signal.SIGTERM)
+            api.wait(timeout=30)
+        server.stop()
+
+
+async def bench_http(
+    port: int, token: str, customers: list[str], products: list[str], args: argparse.Namespace
+) -> None:
+    limits = httpx.Limits(max_connections=args.concurrency * 2)
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}",
+        limits=limits,
+        timeout=30,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as client:
+        for _ in range(100):
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+
+        async def post(query: str, id_: str) -> None:
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": {"id": id_}}
+            )
+            body = response.json()
+            if response.status_code != 200 or body.get("errors"):
+                raise RuntimeError(str(body)[:300])
+
+        async def customer(id_: str) -> None:
+            await post(CUSTOMER_360, id_)
+
+        async def holders(id_: str) -> None:
+            await post(HOLDERS, id_)
+
+        await hammer(customer, customers, args.concurrency, 50)  # warm-up
+        print(
+            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+            f"{args.requests} requests each query, latency in ms"
+        )
+        print(
+            f"GraphQL customer 360          : "
+            f"{percentiles(await hammer(customer, customers, args.concurrency, args.requests))}"
+        )
+        print(
+            f"GraphQL product.holders(50)   : "
+            f"{percentiles(await hammer(holders, products, args.concurrency, args.requests))}"
+        )
+
+
+if __name__ == "__main__":
+    main()

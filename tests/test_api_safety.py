@@ -1,0 +1,196 @@
+"""Safe by default: limits, no batching or GET, introspection and IDE only in dev, masked
+unexpected errors, typed outages and timeouts, recovery when Neo4j returns."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Environment, Settings
+from graph import parties
+from graph.db import Database, Neo4jConfig, QueryTimedOut
+from queries import parse_query
+from schema import build_schema
+from tests.conftest import Caller
+from tests.helpers import error_codes, gql
+from tests.tcp_proxy import TcpProxy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_sdl_matches_the_code() -> None:
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+    assert committed == build_schema().as_str() + "\n", "run `relgraph schema export`"
+
+
+def test_depth_alias_and_token_limits(
+    client: TestClient, admin: Caller, settings: Settings
+) -> None:
+    deep = "{ customers { edges { node { party { linkedParties { party { linkedParties { party { "
+    deep += "linkedParties { party { linkedParties { party { id } } } } } } } } } } } } }"
+    assert error_codes(gql(client, deep, admin.headers)) == ["GRAPHQL_VALIDATION_FAILED"]
+
+    aliases = " ".join(f"a{i}: me {{ seesAllBranches }}" for i in range(settings.max_aliases + 1))
+    assert "GRAPHQL_VALIDATION_FAILED" in error_codes(
+        gql(client, f"{{ {aliases} }}", admin.headers)
+    )
+
+    tokens = "{ me { " + " ".join(["seesAllBranches"] * settings.max_tokens) + " } }"
+    response = client.post("/graphql", json={"query": tokens}, headers=admin.headers)
+    assert "GRAPHQL_VALIDATION_FAILED" in error_codes(response.json())
+
+
+def test_batched_operations_and_get_requests_are_refused(client: TestClient, admin: Caller) -> None:
+    batch = client.post(
+        "/graphql", json=[{"query": "{ me { seesAllBranches } }"}] * 2, headers=admin.headers
+    )
+    assert batch.status_code == 400
+    get = client.get(
+        "/graphql", params={"query": "{ me { seesAllBranches } }"}, headers=admin.headers
+    )
+    assert get.status_code in (400, 404, 405)
+
+
+def test_introspection_and_graphiql_are_off_in_production(
+    client: TestClient, admin: Caller
+) -> None:
+    body = gql(client, "{ __schema { types { name } } }", admin.headers)
+    assert body.get("data") is None
+    assert set(error_codes(body)) == {"GRAPHQL_VALIDATION_FAILED"}
+    ide = client.get("/graphql", headers={"Accept": "text/html"})
+    assert "graphiql" not in ide.text.lower()
+    typo = gql(client, '{ customr(id: "x") { id } }', admin.headers)
+    assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+def test_introspection_and_graphiql_are_on_in_dev(settings: Settings, admin: Caller) -> None:
+    dev = settings.model_copy(update={"env": Environment.DEV})
+    with TestClient(create_app(dev)) as dev_client:
+        body = gql(dev_client, "{ __schema { queryType { name } } }", admin.headers)
+        assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+        ide = dev_client.get("/graphql", headers={"Accept": "text/html"})
+        assert ide.status_code == 200 and "graphiql" in ide.text.lower()
+
+
+def test_unexpected_errors_are_masked_and_logged_with_an_id(
+    client: TestClient,
+    admin: Caller,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(*_: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(parties, "tags_by_parties", broken)
+    customer = client.post(
+        "/graphql",
+        json={"query": "{ customers(first: 1) { edges { node { tags { name } } } } }"},
+        headers=admin.headers,
+    ).json()
+    error = customer["errors"][0]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "secret" not in str(customer)
+    logged = [r for r in caplog.records if error["extensions"]["error_id"] in r.getMessage()]
+    assert logged and "secret internal detail" in str(logged[0].exc_info)
+
+
+@pytest.fixture
+def proxied(neo4j_uri: str, settings: Settings) -> Iterator[tuple[TcpProxy, TestClient]]:
+    target = urlparse(neo4j_uri)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
+    proxy.start()
+    via_proxy = settings.model_copy(update={"neo4j_uri": f"bolt://127.0.0.1:{proxy.port}"})
+    with TestClient(create_app(via_proxy)) as proxied_client:
+        yield proxy, proxied_client
+    proxy.stop()
+
+
+def test_outage_is_reported_and_the_api_recovers(
+    proxied: tuple[TcpProxy, TestClient], admin: Caller, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.CRITICAL)
+    proxy, api = proxied
+    query = "{ customers(first: 1) { totalCount } }"
+    assert api.get("/readyz").status_code == 200
+    assert "errors" not in gql(api, query, admin.headers)
+
+    proxy.stop()
+    ready = api.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["neo4j"] == "down"
+    down = gql(api, "{ customers(first: 2) { totalCount } }", admin.headers)
+    assert error_codes(down) == ["SERVICE_UNAVAILABLE"]
+    assert "unavailable" in down["errors"][0]["message"]
+
+    proxy.start()
+    deadline = time.monotonic() + 30
+    while api.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert api.get("/readyz").status_code == 200
+    assert "errors" not in gql(api, query, admin.headers)
+
+
+def test_statements_past_their_timeout_are_stopped(neo4j_config: Neo4jConfig) -> None:
+    slow = parse_query(
+        "slow",
+        "// Runs long.\n// params: none\n// returns: n\n"
+        "UNWIND range(1, 1000000000) AS x RETURN count(x) AS n",
+    )
+
+    async def run() -> float:
+        db = Database(
+            Neo4jConfig(
+                uri=neo4j_config.uri,
+                user=neo4j_config.user,
+                password=neo4j_config.password,
+                query_timeout_seconds=0.5,
+            )
+        )
+        db.catalog = {"slow": slow}
+        started = time.monotonic()
+        try:
+            with pytest.raises(QueryTimedOut):
+                await db.read("slow")
+        finally:
+            await db.close()
+        return time.monotonic() - started
+
+    assert asyncio.run(run()) < 30
+
+
+NESTED = """
+query($first: Int) {
+  customers(first: $first) {
+    edges { node {
+      id segment homeBranch { name } managers { employee { name } }
+      holdings(first: 10) { totalCount edges { node { amount product {
+        name issuer { name } leadUnderwriter { underwriter { name } } } } } }
+      tags { name } fees { owed }
+    } }
+  }
+}
+"""
+
+
+def test_nested_selections_cost_the_same_statements_for_5_or_100_customers(
+    client: TestClient, admin: Caller
+) -> None:
+    db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
+
+    def statements(first: int) -> int:
+        gql(client, NESTED, admin.headers, first=1)  # warm the caller's scope cache
+        before = db.statements_run
+        body = gql(client, NESTED, admin.headers, first=first)
+        assert "errors" not in body
+        assert len(body["data"]["customers"]["edges"]) == first
+        return db.statements_run - before
+
+    assert statements(5) == statements(100)
