@@ -123,7 +123,9 @@ def schema_export(
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the load files into.")],
-    customers: Annotated[int, typer.Option(min=10, help="Number of customers.")] = 1000,
+    customers: Annotated[
+        int, typer.Option(min=500, help="Number of customers (at least 500).")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same bank.")] = 42,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=100)
 
-    demo_customers: int = Field(default=10_000, ge=100)
+    demo_customers: int = Field(default=10_000, ge=500)
     demo_seed: int = 42
 
     @model_validator(mode="after")

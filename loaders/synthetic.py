@@ -1240,6 +1240,9 @@ class _Bank:
                     if owner not in owners:
                         stakes.append((owner, rng.uniform(0.05, 0.3)))
                         owners.add(owner)
+                spread = sum(share for _, share in stakes)
+                if spread > 0.95:  # stakes in one company must add up to at most 1
+                    stakes = [(owner, share * 0.95 / spread) for owner, share in stakes]
             else:
                 mapped = self.sme_owner(number)
                 if mapped is not None:
