@@ -217,6 +217,8 @@ GENERIC_DISTRICTS = (
     "新区",
 )
 
+TRADE_WORDS = ("科技", "网络", "信息", "传媒", "软件", "电子", "技术", "数据", "智能")
+
 # Industry (国民经济行业门类) → (weight, name stems, legal-form suffixes).
 INDUSTRIES: tuple[tuple[str, float, tuple[str, ...], tuple[str, ...]], ...] = (
     ("制造业", 18.0, ("机械", "精密制造", "电子", "新材料", "汽车零部件", "智能装备", "化工"),
@@ -459,7 +461,11 @@ class Pools:
             chars_male=tuple(sorted({ch for name in given_male for ch in name})),
             chars_female=tuple(sorted({ch for name in given_female for ch in name})),
             streets=streets,
-            prefixes=tuple(p for p in prefixes if 2 <= len(p) <= 4),
+            # Faker's prefixes include trade words (飞海科技); with an industry stem after them
+            # that gives 飞海科技科技有限公司, so keep the plain brand names only.
+            prefixes=tuple(
+                p for p in prefixes if 2 <= len(p) <= 4 and not any(w in p for w in TRADE_WORDS)
+            ),
         )
 
     def given_name(self, rng: Random, male: bool) -> str:
