@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity
+from neo4j import READ_ACCESS, AsyncGraphDatabase, NotificationMinimumSeverity
 
 from api.auth import mint_token
 from api.settings import Settings
@@ -138,23 +138,33 @@ async def direct(
     today = dt.date.today()
 
     async def run(name: str, params: dict[str, Any]) -> Any:
-        records, _, _ = await driver.execute_query(catalog[name].text, params)
-        return [r.data() for r in records]
+        # An auto-commit read, as graph/db.py sends it.
+        async with driver.session(default_access_mode=READ_ACCESS) as session:
+            result = await session.run(catalog[name].text, params)
+            return [record.data() async for record in result]
 
     async def one(customer_id: str) -> None:
         ids_ = [customer_id]
-        party = await run("parties_by_ids", {"ids": ids_})
-        branch = party[0]["party"]["home_branch_id"]
-        await asyncio.gather(
-            run("branches_by_ids", {"ids": [branch]}),
-            run("managers_by_customers", {"ids": ids_}),
-            run("holdings_by_holders", {"keys": [{"id": customer_id, "offset": 0, "first": 10}]}),
-            run("fees_by_parties", {"ids": ids_, "today": today, "per_product": 12}),
-            run("risk_warnings_by_parties", {"ids": ids_, "limit": 20}),
-            run("tags_by_parties", {"ids": ids_}),
-            run("interactions_by_parties", {"ids": ids_, "limit": 5}),
-            run("interests_by_parties", {"ids": ids_}),
-            run("links_by_parties", {"ids": ids_, "types": None, "limit": 50}),
+        await run("parties_by_ids", {"ids": ids_})
+        await run(
+            "party_details_by_ids",
+            {
+                "ids": ids_,
+                "today": today,
+                "with_branch": True,
+                "with_managers": True,
+                "holdings_offset": 0,
+                "holdings_first": 10,
+                "fee_items": 12,
+                "warnings": 20,
+                "with_tags": True,
+                "interactions": 5,
+                "with_interests": True,
+                "links": 50,
+                "link_types": None,
+                "issued": None,
+                "underwritten": None,
+            },
         )
 
     async def holders(product_id: str) -> None:

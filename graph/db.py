@@ -82,7 +82,7 @@ class Database:
 
     async def ping(self) -> None:
         """Raises GraphUnavailable unless the server answers a trivial query."""
-        await self._execute("RETURN 1 AS ok", {}, RoutingControl.READ, timeout=3.0)
+        await self._autocommit("RETURN 1 AS ok", {}, 3.0, neo4j.READ_ACCESS)
 
     def query(self, name: str) -> CypherQuery:
         try:
@@ -91,8 +91,19 @@ class Database:
             raise KeyError(f"no query named {name!r} in queries/") from None
 
     async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        """A read in an auto-commit transaction: one network round trip instead of the two of a
+        managed transaction (BEGIN+RUN+PULL, then COMMIT), which halves API latency. A read that
+        hits a connection the server has dropped is tried once more on a fresh one."""
         query = self.query(name)
-        return await self._execute(query.text, params or {}, RoutingControl.READ)
+        for attempt in (1, 2):
+            try:
+                return await self._autocommit(
+                    query.text, params or {}, self.config.query_timeout_seconds, neo4j.READ_ACCESS
+                )
+            except GraphUnavailable:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     async def write(
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
@@ -109,11 +120,20 @@ class Database:
     ) -> list[Record]:
         """For `CALL { … } IN TRANSACTIONS`, which must not run inside a managed transaction."""
         query = self.query(name)
+        return await self._autocommit(query.text, params or {}, timeout, neo4j.WRITE_ACCESS)
+
+    async def _autocommit(
+        self, text: str, params: Mapping[str, Any], timeout: float, access_mode: str
+    ) -> list[Record]:
         self._statements_run += 1
+        # Catalog text is read from the repository's own files, never built from input.
+        statement = Query(text, timeout=timeout)
         try:
-            async with self._driver.session(database=self.config.database) as session:
-                result = await session.run(Query(query.text, timeout=timeout), dict(params or {}))
-                return [record.data() for record in await result.fetch(1_000_000)]
+            async with self._driver.session(
+                database=self.config.database, default_access_mode=access_mode
+            ) as session:
+                result = await session.run(statement, dict(params))
+                return [record.data() async for record in result]
         except Exception as exc:
             raise _translate(exc) from exc
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.db import Database
 from graph.records import (
+    BranchRecord,
     EmployeeRecord,
     FeeRecord,
     HoldingRecord,
@@ -129,124 +130,133 @@ async def customers_page(
     return Page([PartyRecord.from_map(p) for p in row["page"]], row["total"], offset)
 
 
-async def holdings_pages(db: Database, keys: Sequence[PageKey]) -> list[Page[HoldingWithProduct]]:
-    rows = await db.read("holdings_by_holders", {"keys": [k.param() for k in keys]})
-    by_id = {r["holder_id"]: r for r in rows}
-    pages: list[Page[HoldingWithProduct]] = []
-    for key in keys:
-        row = by_id.get(key.id)
-        if row is None:
-            pages.append(Page([], 0, key.offset))
-            continue
-        items = [
-            HoldingWithProduct(HoldingRecord.from_map(h), ProductRecord.from_map(h["product"]))
-            for h in row["holdings"]
-        ]
-        pages.append(Page(items, row["total"], key.offset))
-    return pages
+@dataclass(frozen=True, slots=True)
+class DetailParts:
+    """Which parts of a party's details to fetch, and how much of each. None (or False) skips a
+    part. Hashable, so every party of a page asking for the same parts shares one statement."""
+
+    branch: bool = False
+    managers: bool = False
+    holdings: tuple[int, int] | None = None  # (offset, first)
+    fee_items: int | None = None  # fee items kept per product
+    warnings: int | None = None
+    tags: bool = False
+    interactions: int | None = None
+    interests: bool = False
+    links: tuple[tuple[str, ...] | None, int] | None = None  # (types or all, limit)
+    issued: int | None = None
+    underwritten: int | None = None
 
 
-async def managers_by_customers(db: Database, ids: Sequence[str]) -> list[list[Manager]]:
-    grouped = group_by(await db.read("managers_by_customers", {"ids": list(ids)}), "customer_id")
-    return [
-        [
-            Manager(EmployeeRecord.from_map(r["employee"]), r["role"], native(r["since"]))
-            for r in grouped.get(i, [])
-        ]
-        for i in ids
-    ]
+@dataclass(frozen=True, slots=True)
+class PartyDetails:
+    """The parts asked for; a part not asked for is None."""
+
+    branch: BranchRecord | None
+    managers: list[Manager] | None
+    holdings: Page[HoldingWithProduct] | None
+    fees: list[ProductFees] | None
+    warnings: list[RiskWarningRecord] | None
+    tags: list[TagRecord] | None
+    interactions: list[InteractionRecord] | None
+    interests: list[InterestRecord] | None
+    links: Page[LinkedParty] | None
+    issued: list[ProductRecord] | None
+    underwritings: list[tuple[UnderwritingRecord, ProductRecord]] | None
 
 
-async def issued_by_parties(
-    db: Database, ids: Sequence[str], limit: int
-) -> list[list[ProductRecord]]:
-    rows = await db.read("issued_by_parties", {"ids": list(ids), "limit": limit})
-    by_id = {r["party_id"]: r["products"] for r in rows}
-    return [[ProductRecord.from_map(p) for p in by_id.get(i, [])] for i in ids]
-
-
-async def underwritten_by_parties(
-    db: Database, ids: Sequence[str], limit: int
-) -> list[list[tuple[UnderwritingRecord, ProductRecord]]]:
-    rows = await db.read("underwritten_by_parties", {"ids": list(ids), "limit": limit})
-    by_id = {r["party_id"]: r["underwritings"] for r in rows}
-    return [
-        [
-            (UnderwritingRecord.from_map(u), ProductRecord.from_map(u["product"]))
-            for u in by_id.get(i, [])
-        ]
-        for i in ids
-    ]
-
-
-async def fees_by_parties(
-    db: Database, ids: Sequence[str], today: dt.date, per_product: int
-) -> list[list[ProductFees]]:
+async def party_details(
+    db: Database, ids: Sequence[str], parts: DetailParts, today: dt.date
+) -> list[PartyDetails | None]:
+    holdings_offset, holdings_first = parts.holdings or (0, None)
+    link_types, link_limit = parts.links or (None, None)
     rows = await db.read(
-        "fees_by_parties", {"ids": list(ids), "today": today, "per_product": per_product}
+        "party_details_by_ids",
+        {
+            "ids": list(ids),
+            "today": today,
+            "with_branch": parts.branch,
+            "with_managers": parts.managers,
+            "holdings_offset": holdings_offset,
+            "holdings_first": holdings_first,
+            "fee_items": parts.fee_items,
+            "warnings": parts.warnings,
+            "with_tags": parts.tags,
+            "interactions": parts.interactions,
+            "with_interests": parts.interests,
+            "links": link_limit,
+            "link_types": list(link_types) if link_types is not None else None,
+            "issued": parts.issued,
+            "underwritten": parts.underwritten,
+        },
     )
-    grouped = group_by(rows, "party_id")
-    return [
-        [
+    by_id = {row["party_id"]: _details(row, parts, holdings_offset) for row in rows}
+    return [by_id.get(i) for i in ids]
+
+
+def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> PartyDetails:
+    return PartyDetails(
+        branch=BranchRecord.from_map(row["branch"]) if row["branch"] else None,
+        managers=[
+            Manager(EmployeeRecord.from_map(m["employee"]), m["role"], native(m["since"]))
+            for m in row["managers"]
+        ]
+        if parts.managers
+        else None,
+        holdings=Page(
+            [
+                HoldingWithProduct(HoldingRecord.from_map(h), ProductRecord.from_map(h["product"]))
+                for h in row["holdings"]
+            ],
+            row["holdings_total"],
+            holdings_offset,
+        )
+        if parts.holdings
+        else None,
+        fees=[
             ProductFees(
-                product=ProductRecord.from_map(r["product"]),
-                billed=r["billed"],
-                paid=r["paid"],
-                owed=r["owed"],
-                overdue=r["overdue"],
-                overdue_count=r["overdue_count"],
-                fees=[FeeRecord.from_map(f) for f in r["fees"]],
+                product=ProductRecord.from_map(f["product"]),
+                billed=f["billed"],
+                paid=f["paid"],
+                owed=f["owed"],
+                overdue=f["overdue"],
+                overdue_count=f["overdue_count"],
+                fees=[FeeRecord.from_map(item) for item in f["fees"]],
             )
-            for r in grouped.get(i, [])
+            for f in row["fees"]
         ]
-        for i in ids
-    ]
-
-
-async def risk_warnings_by_parties(
-    db: Database, ids: Sequence[str], limit: int
-) -> list[list[RiskWarningRecord]]:
-    rows = await db.read("risk_warnings_by_parties", {"ids": list(ids), "limit": limit})
-    by_id = {r["party_id"]: r["warnings"] for r in rows}
-    return [[RiskWarningRecord.from_map(w) for w in by_id.get(i, [])] for i in ids]
-
-
-async def tags_by_parties(db: Database, ids: Sequence[str]) -> list[list[TagRecord]]:
-    rows = await db.read("tags_by_parties", {"ids": list(ids)})
-    by_id = {r["party_id"]: r["tags"] for r in rows}
-    return [[TagRecord.from_map(t) for t in by_id.get(i, [])] for i in ids]
-
-
-async def interactions_by_parties(
-    db: Database, ids: Sequence[str], limit: int
-) -> list[list[InteractionRecord]]:
-    rows = await db.read("interactions_by_parties", {"ids": list(ids), "limit": limit})
-    by_id = {r["party_id"]: r["interactions"] for r in rows}
-    return [[InteractionRecord.from_map(x) for x in by_id.get(i, [])] for i in ids]
-
-
-async def interests_by_parties(db: Database, ids: Sequence[str]) -> list[list[InterestRecord]]:
-    grouped = group_by(await db.read("interests_by_parties", {"ids": list(ids)}), "party_id")
-    return [[InterestRecord.from_map(r) for r in grouped.get(i, [])] for i in ids]
-
-
-async def links_by_parties(
-    db: Database, ids: Sequence[str], types: list[str] | None, limit: int
-) -> list[Page[LinkedParty]]:
-    rows = await db.read("links_by_parties", {"ids": list(ids), "types": types, "limit": limit})
-    by_id = {r["party_id"]: r for r in rows}
-    pages: list[Page[LinkedParty]] = []
-    for i in ids:
-        row = by_id.get(i)
-        if row is None:
-            pages.append(Page([], 0, 0))
-            continue
-        items = [
-            LinkedParty(LinkRecord.from_map(x["link"]), PartyRecord.from_map(x["other"]))
-            for x in row["links"]
+        if parts.fee_items is not None
+        else None,
+        warnings=[RiskWarningRecord.from_map(w) for w in row["warnings"]]
+        if parts.warnings is not None
+        else None,
+        tags=[TagRecord.from_map(t) for t in row["tags"]] if parts.tags else None,
+        interactions=[InteractionRecord.from_map(i) for i in row["interactions"]]
+        if parts.interactions is not None
+        else None,
+        interests=[InterestRecord.from_map(i) for i in row["interests"]]
+        if parts.interests
+        else None,
+        links=Page(
+            [
+                LinkedParty(LinkRecord.from_map(x["link"]), PartyRecord.from_map(x["other"]))
+                for x in row["links"]
+            ],
+            row["links_total"],
+            0,
+        )
+        if parts.links
+        else None,
+        issued=[ProductRecord.from_map(p) for p in row["issued"]]
+        if parts.issued is not None
+        else None,
+        underwritings=[
+            (UnderwritingRecord.from_map(u), ProductRecord.from_map(u["product"]))
+            for u in row["underwritings"]
         ]
-        pages.append(Page(items, row["total"], 0))
-    return pages
+        if parts.underwritten is not None
+        else None,
+    )
 
 
 async def list_entries_by_parties(db: Database, ids: Sequence[str]) -> list[list[ListEntryRecord]]:

@@ -7,6 +7,7 @@ already there and the rest are written anew.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import sys
@@ -232,6 +233,9 @@ async def _load_file(
         leave=True,
     )
     batch: list[dict[str, Any]] = []
+    # One batch is written while the next is validated: Neo4j and pydantic each keep a core busy.
+    # Only one write is ever in flight, so batches still commit in file order.
+    writing: asyncio.Task[None] | None = None
     with bar:
         for line, raw in _decoded_rows(path, result):
             result.read += 1
@@ -241,10 +245,16 @@ async def _load_file(
             else:
                 batch.append(checked)
             if len(batch) >= batch_size:
-                await _write_batch(db, spec, path, batch, result)
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(_write_batch(db, spec, path, batch, result))
                 batch = []
+            if result.read % 100 == 0:
+                await asyncio.sleep(0)  # let the in-flight write send and receive
             bar.update(1)
             bar.set_postfix(rejected=len(result.rejects), refresh=False)
+        if writing is not None:
+            await writing
         if batch:
             await _write_batch(db, spec, path, batch, result)
         bar.set_postfix(rejected=len(result.rejects))

@@ -8,17 +8,22 @@ CALL (prod, key) {
   WHERE $scope IS NULL OR NOT p:Customer
      OR EXISTS { (p)-[:HOME_BRANCH]->(hb:Branch) WHERE hb.id IN $scope }
   WITH p, h ORDER BY h.amount DESC, p.id
-  WITH collect(CASE WHEN h IS NULL THEN null ELSE {
-    holding: {holder_id: p.id, product_id: prod.id, amount: h.amount, since: h.since,
-              until: h.until},
-    party: p {.*,
-      party_type: CASE WHEN p:Person THEN 'PERSON' ELSE 'COMPANY' END,
-      is_customer: p:Customer,
-      home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
-      listed: EXISTS { (p)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'})
-                       WHERE e.delisted_on IS NULL }}
-  } END) AS items
-  RETURN size(items) AS total, reduce(s = 0.0, x IN items | s + x.holding.amount) AS total_amount,
-         items[key.offset..(key.offset + key.first)] AS holders
+  // Sort and count every holder, but build maps only for the page asked for.
+  WITH collect(CASE WHEN h IS NULL THEN null ELSE {p: p, h: h} END) AS rows
+  CALL (prod, key, rows) {
+    UNWIND rows[key.offset..(key.offset + key.first)] AS x
+    WITH x.p AS p, x.h AS h
+    RETURN collect({
+      holding: {holder_id: p.id, product_id: prod.id, amount: h.amount, since: h.since,
+                until: h.until},
+      party: p {.*,
+        party_type: CASE WHEN p:Person THEN 'PERSON' ELSE 'COMPANY' END,
+        is_customer: p:Customer,
+        home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
+        listed: EXISTS { (p)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'})
+                         WHERE e.delisted_on IS NULL }}
+    }) AS holders
+  }
+  RETURN size(rows) AS total, reduce(s = 0.0, x IN rows | s + x.h.amount) AS total_amount, holders
 }
 RETURN key.id AS product_id, total, total_amount, holders

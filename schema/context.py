@@ -67,29 +67,8 @@ class Loaders:
         self.product = loader(lambda ids: products.products_by_ids(db, ids))
         self.branch = loader(lambda ids: org.branches_by_ids(db, ids))
         self.employee = loader(lambda ids: org.employees_by_ids(db, ids))
-        self.holdings = loader(lambda keys: parties.holdings_pages(db, keys))
-        self.managers = loader(lambda ids: parties.managers_by_customers(db, ids))
-        self.issued = loader(
-            _by_param(lambda ids, limit: parties.issued_by_parties(db, ids, limit))
-        )
-        self.underwritten = loader(
-            _by_param(lambda ids, limit: parties.underwritten_by_parties(db, ids, limit))
-        )
-        self.fees = loader(_by_param(lambda ids, per: parties.fees_by_parties(db, ids, today, per)))
-        self.risk_warnings = loader(
-            _by_param(lambda ids, limit: parties.risk_warnings_by_parties(db, ids, limit))
-        )
-        self.tags = loader(lambda ids: parties.tags_by_parties(db, ids))
-        self.interactions = loader(
-            _by_param(lambda ids, limit: parties.interactions_by_parties(db, ids, limit))
-        )
-        self.interests = loader(lambda ids: parties.interests_by_parties(db, ids))
-        self.links = loader(
-            _by_param(
-                lambda ids, p: parties.links_by_parties(
-                    db, ids, list(p[0]) if p[0] is not None else None, p[1]
-                )
-            )
+        self.details = loader(
+            _by_param(lambda ids, parts: parties.party_details(db, ids, parts, today))
         )
         self.list_entries = loader(lambda ids: parties.list_entries_by_parties(db, ids))
         self.issuer = loader(lambda ids: products.issuers_by_products(db, ids))

@@ -7,9 +7,9 @@ import datetime as dt
 import strawberry
 
 from graph import model
-from graph.records import BranchRecord, EmployeeRecord
 from schema.access import Role
 from schema.context import ParamKey
+from schema.convert import from_record
 from schema.errors import NotFoundError
 from schema.pagination import Connection, bounded
 from schema.parties import (
@@ -25,47 +25,31 @@ from schema.parties import (
     description="A branch (分行/支行), outlet (网点), head office or specialised centre."
 )
 class Branch:
-    record: strawberry.Private[BranchRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def kind(self) -> model.BranchKind:
-        return model.BranchKind(self.record.kind)
-
-    @strawberry.field
-    def region(self) -> str | None:
-        return self.record.region
-
-    @strawberry.field
-    def city(self) -> str | None:
-        return self.record.city
+    id: strawberry.ID
+    name: str
+    kind: model.BranchKind
+    region: str | None
+    city: str | None
+    parent_id: strawberry.Private[str | None]
 
     @strawberry.field
     async def parent(self, info: CtxInfo) -> Branch | None:
-        if self.record.parent_id is None:
+        if self.parent_id is None:
             return None
-        record = await info.context.loaders.branch.load(self.record.parent_id)
-        return Branch(record=record) if record else None
+        record = await info.context.loaders.branch.load(self.parent_id)
+        return from_record(Branch, record) if record else None
 
     @strawberry.field(description="Direct sub-branches.")
     async def children(self, info: CtxInfo) -> list[Branch]:
         return [
-            Branch(record=b)
-            for b in await info.context.loaders.branch_children.load(self.record.id)
+            from_record(Branch, b) for b in await info.context.loaders.branch_children.load(self.id)
         ]
 
     @strawberry.field(description="Staff working here now, by name.")
     async def employees(self, info: CtxInfo, first: int | None = 50) -> list[Employee]:
         limit = bounded(first, default=50)
-        page = await info.context.loaders.branch_employees.load(ParamKey(self.record.id, limit))
-        return [Employee(record=e) for e in page.items]
+        page = await info.context.loaders.branch_employees.load(ParamKey(self.id, limit))
+        return [from_record(Employee, e) for e in page.items]
 
     @strawberry.field(description="Customers of this branch and its sub-branches, in your scope.")
     async def customers(
@@ -75,44 +59,26 @@ class Branch:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Customer]:
-        where = CustomerFilterInput(branch_id=strawberry.ID(self.record.id))
+        where = CustomerFilterInput(branch_id=strawberry.ID(self.id))
         return await customers_connection(info, where, sort, first, after)
 
 
 @strawberry.type(description="A bank employee: customer manager (客户经理), teller (柜员), …")
 class Employee:
-    record: strawberry.Private[EmployeeRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def roles(self) -> list[model.EmployeeRole]:
-        return [model.EmployeeRole(r) for r in self.record.roles]
-
-    @strawberry.field
-    def position(self) -> str | None:
-        return self.record.position
-
-    @strawberry.field
-    def hired(self) -> dt.date | None:
-        return self.record.hired
-
-    @strawberry.field
-    def email(self) -> str | None:
-        return self.record.email
+    id: strawberry.ID
+    name: str
+    roles: list[model.EmployeeRole]
+    position: str | None
+    hired: dt.date | None
+    email: str | None
+    branch_id: strawberry.Private[str | None]
 
     @strawberry.field
     async def branch(self, info: CtxInfo) -> Branch | None:
-        if self.record.branch_id is None:
+        if self.branch_id is None:
             return None
-        record = await info.context.loaders.branch.load(self.record.branch_id)
-        return Branch(record=record) if record else None
+        record = await info.context.loaders.branch.load(self.branch_id)
+        return from_record(Branch, record) if record else None
 
     @strawberry.field(description="Customers this employee manages, in your scope.")
     async def customers(
@@ -122,7 +88,7 @@ class Employee:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Customer]:
-        where = CustomerFilterInput(manager_id=strawberry.ID(self.record.id))
+        where = CustomerFilterInput(manager_id=strawberry.ID(self.id))
         return await customers_connection(info, where, sort, first, after)
 
 
@@ -140,20 +106,20 @@ class OrgQuery:
         record = await info.context.loaders.branch.load(str(id))
         if record is None:
             raise NotFoundError("branch", str(id))
-        return Branch(record=record)
+        return from_record(Branch, record)
 
     @strawberry.field
     async def employee(self, info: CtxInfo, id: strawberry.ID) -> Employee:
         record = await info.context.loaders.employee.load(str(id))
         if record is None:
             raise NotFoundError("employee", str(id))
-        return Employee(record=record)
+        return from_record(Employee, record)
 
     @strawberry.field(description="The caller's employee record, customers and branch.")
     async def me(self, info: CtxInfo) -> Me:
         principal = info.context.principal
         return Me(
-            employee=Employee(record=await info.context.me()),
+            employee=from_record(Employee, await info.context.me()),
             access_roles=sorted(principal.roles),
             sees_all_branches=await info.context.scope() is None,
         )

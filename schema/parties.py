@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph import model
-from graph.parties import CustomerFilter, LinkedParty, PageKey, ProductFees
+from graph.parties import CustomerFilter, DetailParts, LinkedParty, PartyDetails, ProductFees
 from graph.records import (
-    FeeRecord,
-    InteractionRecord,
-    InterestRecord,
-    ListEntryRecord,
     PartyRecord,
-    RiskWarningRecord,
-    TagRecord,
 )
 from schema import enums
 from schema.access import mask_address, mask_identifier
 from schema.context import Context, ParamKey
-from schema.errors import ForbiddenError, InvalidArgumentError, NotFoundError
+from schema.convert import from_record
+from schema.errors import ApiError, ForbiddenError, InvalidArgumentError, NotFoundError
 from schema.pagination import Connection, bounded, page_window
 
 if TYPE_CHECKING:
@@ -39,6 +37,14 @@ UnderwritingRef = Annotated["Underwriting", strawberry.lazy("schema.products")]
 
 CtxInfo = Info[Context, None]
 MAX_SEARCH_TEXT = 100
+NO_PARTS = DetailParts()
+# Defaults of the list arguments, shared by the resolvers and the selection analysis.
+DEFAULT_LINKS = 50
+DEFAULT_FEE_ITEMS = 12
+DEFAULT_WARNINGS = 20
+DEFAULT_INTERACTIONS = 20
+DEFAULT_ISSUED = 20
+DEFAULT_UNDERWRITTEN = 20
 
 
 def _masked(info: CtxInfo, value: str | None) -> str | None:
@@ -49,23 +55,12 @@ def _masked(info: CtxInfo, value: str | None) -> str | None:
 
 @strawberry.interface(description="A person or company, customer or not.")
 class Party:
+    id: strawberry.ID
+    name: str
+    party_type: model.PartyType
+    region: str | None
+    is_customer: bool
     record: strawberry.Private[PartyRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def party_type(self) -> model.PartyType:
-        return model.PartyType(self.record.party_type)
-
-    @strawberry.field
-    def region(self) -> str | None:
-        return self.record.region
 
     @strawberry.field(description="Masked unless the caller has compliance or admin.")
     def phone(self, info: CtxInfo) -> str | None:
@@ -77,79 +72,69 @@ class Party:
             return self.record.address
         return mask_address(self.record.address)
 
-    @strawberry.field
-    def is_customer(self) -> bool:
-        return self.record.is_customer
-
     @strawberry.field(description="On an active prohibition list (禁止名单).")
     def on_prohibition_list(self) -> bool:
         return self.record.listed
 
     @strawberry.field(description="The customer view of this party, if it is a customer.")
-    def customer(self) -> Customer | None:
-        return Customer(record=self.record) if self.record.is_customer else None
+    def customer(self, info: CtxInfo) -> Customer | None:
+        if not self.record.is_customer:
+            return None
+        return customer_of(self.record, parts_for(info.selected_fields[0].selections))
 
     @strawberry.field(description="Owners, executives, employer, family and other ties.")
     async def linked_parties(
-        self, info: CtxInfo, types: list[enums.LinkType] | None = None, first: int | None = 50
+        self,
+        info: CtxInfo,
+        types: list[enums.LinkType] | None = None,
+        first: int | None = DEFAULT_LINKS,
     ) -> list[PartyLink]:
-        return await linked_parties(info, self.record.id, types, first)
+        return await linked_parties(info, self.id, NO_PARTS, types, first)
 
     @strawberry.field(description="Prohibition (禁止名单) and access (准入名单) list entries.")
     async def list_entries(self, info: CtxInfo) -> list[ListEntry]:
         entries = await info.context.loaders.list_entries.load(self.record.id)
-        return [ListEntry(record=e) for e in entries]
+        return [from_record(ListEntry, e) for e in entries]
 
 
 @strawberry.type
 class Person(Party):
-    @strawberry.field
-    def gender(self) -> str | None:
-        return self.record.gender
-
-    @strawberry.field
-    def birth_date(self) -> dt.date | None:
-        return self.record.birth_date
+    gender: str | None
+    birth_date: dt.date | None
+    occupation: str | None
 
     @strawberry.field(description="National ID (身份证号); masked unless compliance or admin.")
     def national_id(self, info: CtxInfo) -> str | None:
         return _masked(info, self.record.national_id)
 
-    @strawberry.field
-    def occupation(self) -> str | None:
-        return self.record.occupation
-
 
 @strawberry.type
 class Company(Party):
-    @strawberry.field(description="Unified social credit code (统一社会信用代码).")
-    def credit_code(self) -> str | None:
-        return self.record.credit_code
-
-    @strawberry.field
-    def industry(self) -> str | None:
-        return self.record.industry
-
-    @strawberry.field
-    def size(self) -> model.CompanySize | None:
-        return model.CompanySize(self.record.size) if self.record.size else None
-
-    @strawberry.field
-    def registered_capital(self) -> float | None:
-        return self.record.registered_capital
-
-    @strawberry.field
-    def founded(self) -> dt.date | None:
-        return self.record.founded
-
-    @strawberry.field(description="Set when the company is a financial institution.")
-    def institution_type(self) -> model.InstitutionType | None:
-        kind = self.record.institution_type
-        return model.InstitutionType(kind) if kind else None
+    credit_code: str | None = strawberry.field(
+        description="Unified social credit code (统一社会信用代码)."
+    )
+    industry: str | None
+    size: model.CompanySize | None
+    registered_capital: float | None
+    founded: dt.date | None
+    institution_type: model.InstitutionType | None = strawberry.field(
+        description="Set when the company is a financial institution."
+    )
 
 
 def party_of(record: PartyRecord) -> Party:
-    return Person(record=record) if record.party_type == "PERSON" else Company(record=record)
+    return from_record(Person if record.party_type == "PERSON" else Company, record)
+
+
+def customer_of(record: PartyRecord, parts: DetailParts | None = None) -> Customer:
+    """`parts`: what the caller's selection of this customer will ask for (see `parts_for`)."""
+    return from_record(
+        Customer,
+        record,
+        on_prohibition_list=record.listed,
+        assets=record.assets or 0.0,
+        parts=parts or NO_PARTS,
+    )
 
 
 @strawberry.type(
@@ -209,50 +194,32 @@ class PartyLink:
 
 
 async def linked_parties(
-    info: CtxInfo, party_id: str, types: list[enums.LinkType] | None, first: int | None
+    info: CtxInfo,
+    party_id: str,
+    shared: DetailParts,
+    types: list[enums.LinkType] | None,
+    first: int | None,
 ) -> list[PartyLink]:
-    limit = bounded(first, default=50)
-    type_key = tuple(sorted(t.value for t in types)) if types else None
-    page = await info.context.loaders.links.load(ParamKey(party_id, (type_key, limit)))
+    part = _links_part([t.value for t in types] if types else None, first)
+    page = (await _details(info, party_id, shared, "links", part)).links
+    assert page is not None
     seen = await info.context.visible_only(page.items, lambda link: link.party)
     return [PartyLink(record=link) for link in seen]
 
 
-@strawberry.type
+@strawberry.type(description="An entry of a prohibition (禁止名单) or access (准入名单) list.")
 class ListEntry:
-    record: strawberry.Private[ListEntryRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def list(self) -> model.ListKind:
-        return model.ListKind(self.record.list)
-
-    @strawberry.field
-    def list_name(self) -> str:
-        return self.record.list_name
-
-    @strawberry.field
-    def reason(self) -> str | None:
-        return self.record.reason
-
-    @strawberry.field
-    def source(self) -> str | None:
-        return self.record.source
-
-    @strawberry.field
-    def listed_on(self) -> dt.date:
-        return self.record.listed_on
-
-    @strawberry.field
-    def delisted_on(self) -> dt.date | None:
-        return self.record.delisted_on
+    id: strawberry.ID
+    list: model.ListKind
+    list_name: str
+    reason: str | None
+    source: str | None
+    listed_on: dt.date
+    delisted_on: dt.date | None
 
     @strawberry.field
     def active(self) -> bool:
-        return self.record.delisted_on is None
+        return self.delisted_on is None
 
 
 @strawberry.type
@@ -264,54 +231,27 @@ class Manager:
 
 @strawberry.type(description="A service fee (服务费) for one billing period.")
 class Fee:
-    record: strawberry.Private[FeeRecord]
+    id: strawberry.ID
+    period: str
+    billed: float
+    paid: float
+    owed: float = strawberry.field(description="应缴未缴: billed minus paid.")
+    billed_on: dt.date
+    due_on: dt.date
+    paid_on: dt.date | None
     today: strawberry.Private[dt.date]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def period(self) -> str:
-        return self.record.period
-
-    @strawberry.field
-    def billed(self) -> float:
-        return self.record.billed
-
-    @strawberry.field
-    def paid(self) -> float:
-        return self.record.paid
-
-    @strawberry.field(description="应缴未缴: billed minus paid.")
-    def owed(self) -> float:
-        return self.record.owed
-
-    @strawberry.field
-    def billed_on(self) -> dt.date:
-        return self.record.billed_on
-
-    @strawberry.field
-    def due_on(self) -> dt.date:
-        return self.record.due_on
-
-    @strawberry.field
-    def paid_on(self) -> dt.date | None:
-        return self.record.paid_on
 
     @strawberry.field(description="Days past the due date while still owed; 0 otherwise.")
     def days_overdue(self) -> int:
-        if self.record.owed > 0 and self.record.due_on < self.today:
-            return (self.today - self.record.due_on).days
+        if self.owed > 0 and self.due_on < self.today:
+            return (self.today - self.due_on).days
         return 0
 
     @strawberry.field
     def status(self) -> enums.FeeStatus:
-        if self.record.owed > 0:
-            overdue = self.record.due_on < self.today
-            return enums.FeeStatus.OVERDUE if overdue else enums.FeeStatus.OPEN
-        paid_on = self.record.paid_on
-        late = paid_on is not None and paid_on > self.record.due_on
+        if self.owed > 0:
+            return enums.FeeStatus.OVERDUE if self.due_on < self.today else enums.FeeStatus.OPEN
+        late = self.paid_on is not None and self.paid_on > self.due_on
         return enums.FeeStatus.PAID_LATE if late else enums.FeeStatus.PAID
 
 
@@ -324,7 +264,7 @@ class ProductFeeDetail:
     def product(self) -> ProductRef:
         from schema.products import Product
 
-        return Product(record=self.record.product)
+        return from_record(Product, self.record.product)
 
     @strawberry.field
     def billed(self) -> float:
@@ -348,7 +288,7 @@ class ProductFeeDetail:
 
     @strawberry.field(description="Most recent fee items first, at most itemsPerProduct.")
     def items(self) -> list[Fee]:
-        return [Fee(record=f, today=self.today) for f in self.record.fees]
+        return [from_record(Fee, f, today=self.today) for f in self.record.fees]
 
 
 @strawberry.type(description="Service fees billed, paid, owed (应缴未缴) and overdue (逾期).")
@@ -378,60 +318,25 @@ class FeeSummary:
 
 @strawberry.type(description="A risk warning (风险预警).")
 class RiskWarning:
-    record: strawberry.Private[RiskWarningRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def level(self) -> model.WarningLevel:
-        return model.WarningLevel(self.record.level)
-
-    @strawberry.field
-    def category(self) -> str:
-        return self.record.category
-
-    @strawberry.field
-    def description(self) -> str | None:
-        return self.record.description
-
-    @strawberry.field
-    def source(self) -> str | None:
-        return self.record.source
-
-    @strawberry.field
-    def raised_on(self) -> dt.date:
-        return self.record.raised_on
-
-    @strawberry.field
-    def resolved_on(self) -> dt.date | None:
-        return self.record.resolved_on
+    id: strawberry.ID
+    level: model.WarningLevel
+    category: str
+    description: str | None
+    source: str | None
+    raised_on: dt.date
+    resolved_on: dt.date | None
 
     @strawberry.field
     def open(self) -> bool:
-        return self.record.resolved_on is None
+        return self.resolved_on is None
 
 
 @strawberry.type
 class Tag:
-    record: strawberry.Private[TagRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def category(self) -> model.TagCategory:
-        return model.TagCategory(self.record.category)
-
-    @strawberry.field
-    def score(self) -> float | None:
-        return self.record.score
+    id: strawberry.ID
+    name: str
+    category: model.TagCategory
+    score: float | None
 
 
 @strawberry.type
@@ -442,137 +347,76 @@ class TagGroup:
 
 @strawberry.type(description="A browse, comment or share of pushed content (私域流量).")
 class Interaction:
-    record: strawberry.Private[InteractionRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def kind(self) -> model.InteractionKind:
-        return model.InteractionKind(self.record.kind)
-
-    @strawberry.field
-    def topic(self) -> str:
-        return self.record.topic
-
-    @strawberry.field
-    def content_id(self) -> str | None:
-        return self.record.content_id
-
-    @strawberry.field
-    def channel(self) -> str | None:
-        return self.record.channel
-
-    @strawberry.field
-    def at(self) -> dt.datetime:
-        return self.record.at
+    id: strawberry.ID
+    kind: model.InteractionKind
+    topic: str
+    content_id: str | None
+    channel: str | None
+    at: dt.datetime
+    employee_id: strawberry.Private[str | None]
 
     @strawberry.field(description="The employee who pushed the content, when known.")
     async def pushed_by(self, info: CtxInfo) -> EmployeeRef | None:
         from schema.org import Employee
 
-        if self.record.employee_id is None:
+        if self.employee_id is None:
             return None
-        record = await info.context.loaders.employee.load(self.record.employee_id)
-        return Employee(record=record) if record else None
+        record = await info.context.loaders.employee.load(self.employee_id)
+        return from_record(Employee, record) if record else None
 
 
 @strawberry.type(description="How often the customer engaged with one topic.")
 class Interest:
-    record: strawberry.Private[InterestRecord]
-
-    @strawberry.field
-    def topic(self) -> str:
-        return self.record.topic
-
-    @strawberry.field
-    def browse(self) -> int:
-        return self.record.browse
-
-    @strawberry.field
-    def comment(self) -> int:
-        return self.record.comment
-
-    @strawberry.field
-    def share(self) -> int:
-        return self.record.share
+    topic: str
+    browse: int
+    comment: int
+    share: int
 
     @strawberry.field(description="browse + 2×comment + 3×share: a share says most.")
     def score(self) -> int:
-        return self.record.browse + 2 * self.record.comment + 3 * self.record.share
+        return self.browse + 2 * self.comment + 3 * self.share
 
 
 @strawberry.type(description="A customer and everything the bank knows about them (客户视图).")
 class Customer:
+    id: strawberry.ID
+    name: str
+    party_type: model.PartyType
+    since: dt.date | None = strawberry.field(description="Customer since.")
+    segment: model.Segment | None
+    value_tier: model.ValueTier | None
+    need_type: model.NeedType | None
+    risk_tolerance: model.RiskLevel | None
+    assets: float = strawberry.field(description="Sum of current holdings, CNY.")
+    on_prohibition_list: bool = strawberry.field(
+        description="On an active prohibition list (禁止名单)."
+    )
     record: strawberry.Private[PartyRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def party_type(self) -> model.PartyType:
-        return model.PartyType(self.record.party_type)
+    parts: strawberry.Private[DetailParts]
 
     @strawberry.field(description="The person or company profile.")
     def party(self) -> Party:
         return party_of(self.record)
 
-    @strawberry.field(description="Customer since.")
-    def since(self) -> dt.date | None:
-        return self.record.since
-
-    @strawberry.field
-    def segment(self) -> model.Segment | None:
-        return model.Segment(self.record.segment) if self.record.segment else None
-
-    @strawberry.field
-    def value_tier(self) -> model.ValueTier | None:
-        return model.ValueTier(self.record.value_tier) if self.record.value_tier else None
-
-    @strawberry.field
-    def need_type(self) -> model.NeedType | None:
-        return model.NeedType(self.record.need_type) if self.record.need_type else None
-
-    @strawberry.field
-    def risk_tolerance(self) -> model.RiskLevel | None:
-        tolerance = self.record.risk_tolerance
-        return model.RiskLevel(tolerance) if tolerance else None
-
-    @strawberry.field(description="Sum of current holdings, CNY.")
-    def assets(self) -> float:
-        return self.record.assets or 0.0
-
-    @strawberry.field(description="On an active prohibition list (禁止名单).")
-    def on_prohibition_list(self) -> bool:
-        return self.record.listed
-
     @strawberry.field
     async def home_branch(self, info: CtxInfo) -> BranchRef | None:
         from schema.org import Branch
 
-        if self.record.home_branch_id is None:
-            return None
-        record = await info.context.loaders.branch.load(self.record.home_branch_id)
-        return Branch(record=record) if record else None
+        details = await _details(info, self.id, self.parts, "branch", True)
+        return from_record(Branch, details.branch) if details.branch else None
 
     @strawberry.field(description="Customer managers (客户经理), primary first.")
     async def managers(self, info: CtxInfo) -> list[Manager]:
         from schema.org import Employee
 
-        assigned = await info.context.loaders.managers.load(self.record.id)
+        details = await _details(info, self.id, self.parts, "managers", True)
         return [
             Manager(
-                employee=Employee(record=m.employee),
+                employee=from_record(Employee, m.employee),
                 role=model.ManagerRole(m.role),
                 since=m.since,
             )
-            for m in assigned
+            for m in details.managers or []
         ]
 
     @strawberry.field(description="Products held, largest position first.")
@@ -581,72 +425,163 @@ class Customer:
     ) -> Connection[HoldingRef]:
         from schema.products import Holding
 
-        offset, size = page_window(first, after)
-        page = await info.context.loaders.holdings.load(PageKey(self.record.id, offset, size))
+        window = page_window(first, after)
+        page = (await _details(info, self.id, self.parts, "holdings", window)).holdings
+        assert page is not None
         for item in page.items:
             info.context.loaders.product.prime(item.product.id, item.product)
         nodes = [Holding(record=item.holding, holder=self.record) for item in page.items]
-        return Connection.of(nodes, offset, page.total)
+        return Connection.of(nodes, window[0], page.total)
 
     @strawberry.field(description="Products this customer issued as 融资人, newest first.")
-    async def issued_products(self, info: CtxInfo, first: int | None = 20) -> list[ProductRef]:
+    async def issued_products(
+        self, info: CtxInfo, first: int | None = DEFAULT_ISSUED
+    ) -> list[ProductRef]:
         from schema.products import Product
 
-        limit = bounded(first)
-        issued = await info.context.loaders.issued.load(ParamKey(self.record.id, limit))
-        return [Product(record=p) for p in issued]
+        limit = bounded(first, DEFAULT_ISSUED)
+        details = await _details(info, self.id, self.parts, "issued", limit)
+        return [from_record(Product, p) for p in details.issued or []]
 
     @strawberry.field(description="Products this institution underwrote, with its role.")
-    async def underwritings(self, info: CtxInfo, first: int | None = 20) -> list[UnderwritingRef]:
+    async def underwritings(
+        self, info: CtxInfo, first: int | None = DEFAULT_UNDERWRITTEN
+    ) -> list[UnderwritingRef]:
         from schema.products import Underwriting
 
-        limit = bounded(first)
-        rows = await info.context.loaders.underwritten.load(ParamKey(self.record.id, limit))
-        return [Underwriting.of(self.record, product, u.role, u.share) for u, product in rows]
+        limit = bounded(first, DEFAULT_UNDERWRITTEN)
+        details = await _details(info, self.id, self.parts, "underwritten", limit)
+        return [
+            Underwriting.of(self.record, product, u.role, u.share)
+            for u, product in details.underwritings or []
+        ]
 
     @strawberry.field(description="Service fees: totals and per-product detail.")
-    async def fees(self, info: CtxInfo, items_per_product: int | None = 12) -> FeeSummary:
-        per = bounded(items_per_product, default=12)
-        products = await info.context.loaders.fees.load(ParamKey(self.record.id, per))
+    async def fees(
+        self, info: CtxInfo, items_per_product: int | None = DEFAULT_FEE_ITEMS
+    ) -> FeeSummary:
+        per = bounded(items_per_product, DEFAULT_FEE_ITEMS)
+        details = await _details(info, self.id, self.parts, "fee_items", per)
         today = info.context.today
-        return FeeSummary(by_product=[ProductFeeDetail(record=p, today=today) for p in products])
+        return FeeSummary(
+            by_product=[ProductFeeDetail(record=p, today=today) for p in details.fees or []]
+        )
 
     @strawberry.field(description="Risk warnings (风险预警), open first.")
-    async def risk_warnings(self, info: CtxInfo, first: int | None = 20) -> list[RiskWarning]:
-        limit = bounded(first)
-        warnings = await info.context.loaders.risk_warnings.load(ParamKey(self.record.id, limit))
-        return [RiskWarning(record=w) for w in warnings]
+    async def risk_warnings(
+        self, info: CtxInfo, first: int | None = DEFAULT_WARNINGS
+    ) -> list[RiskWarning]:
+        limit = bounded(first, DEFAULT_WARNINGS)
+        details = await _details(info, self.id, self.parts, "warnings", limit)
+        return [from_record(RiskWarning, w) for w in details.warnings or []]
 
     @strawberry.field
     async def tags(self, info: CtxInfo) -> list[Tag]:
-        return [Tag(record=t) for t in await info.context.loaders.tags.load(self.record.id)]
+        details = await _details(info, self.id, self.parts, "tags", True)
+        return [from_record(Tag, t) for t in details.tags or []]
 
     @strawberry.field(description="Tags grouped by category (basic, credit and risk, …).")
     async def tags_by_category(self, info: CtxInfo) -> list[TagGroup]:
+        details = await _details(info, self.id, self.parts, "tags", True)
         groups: dict[str, list[Tag]] = {}
-        for tag in await info.context.loaders.tags.load(self.record.id):
-            groups.setdefault(tag.category, []).append(Tag(record=tag))
+        for tag in details.tags or []:
+            groups.setdefault(tag.category, []).append(from_record(Tag, tag))
         return [
             TagGroup(category=model.TagCategory(category), tags=tags)
             for category, tags in groups.items()
         ]
 
     @strawberry.field(description="Most recent interactions with pushed content.")
-    async def interactions(self, info: CtxInfo, first: int | None = 20) -> list[Interaction]:
-        limit = bounded(first)
-        events = await info.context.loaders.interactions.load(ParamKey(self.record.id, limit))
-        return [Interaction(record=e) for e in events]
+    async def interactions(
+        self, info: CtxInfo, first: int | None = DEFAULT_INTERACTIONS
+    ) -> list[Interaction]:
+        limit = bounded(first, DEFAULT_INTERACTIONS)
+        details = await _details(info, self.id, self.parts, "interactions", limit)
+        return [from_record(Interaction, e) for e in details.interactions or []]
 
     @strawberry.field(description="Interest per topic from browse/comment/share counts, top first.")
     async def interest_summary(self, info: CtxInfo) -> list[Interest]:
-        interests = await info.context.loaders.interests.load(self.record.id)
-        return [Interest(record=i) for i in interests]
+        details = await _details(info, self.id, self.parts, "interests", True)
+        return [from_record(Interest, i) for i in details.interests or []]
 
     @strawberry.field(description="Owners, executives, employer, family and other ties.")
     async def linked_parties(
-        self, info: CtxInfo, types: list[enums.LinkType] | None = None, first: int | None = 50
+        self,
+        info: CtxInfo,
+        types: list[enums.LinkType] | None = None,
+        first: int | None = DEFAULT_LINKS,
     ) -> list[PartyLink]:
-        return await linked_parties(info, self.record.id, types, first)
+        return await linked_parties(info, self.id, self.parts, types, first)
+
+
+async def _details(
+    info: CtxInfo, party_id: str, shared: DetailParts, part: str, value: Any
+) -> PartyDetails:
+    """The details of one party holding `part` at size `value`. When the parts the parent's
+    selection asked for include exactly that, the sibling fields (and the other parties of the
+    page) share one statement; otherwise this part is fetched on its own, batched by part."""
+    parts = shared if getattr(shared, part) == value else replace(NO_PARTS, **{part: value})
+    details: PartyDetails | None = await info.context.loaders.details.load(
+        ParamKey(party_id, parts)
+    )
+    if details is None:
+        raise NotFoundError("party", party_id)
+    return details
+
+
+def _selected(selections: list[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # fragments: their fields belong to the same object
+            yield from _selected(selection.selections)
+
+
+def parts_for(selections: list[Selection]) -> DetailParts:
+    """The detail parts a Customer selection will ask for, so that one statement serves them all.
+    Arguments the resolvers would refuse are left out here; the resolver reports them."""
+    wanted: dict[str, Any] = {}
+    for field in _selected(selections):
+        args = {name: _literal(value) for name, value in field.arguments.items()}
+        try:
+            match field.name:
+                case "homeBranch":
+                    wanted["branch"] = True
+                case "managers":
+                    wanted["managers"] = True
+                case "holdings":
+                    wanted["holdings"] = page_window(args.get("first"), args.get("after"))
+                case "fees":
+                    wanted["fee_items"] = bounded(args.get("itemsPerProduct"), DEFAULT_FEE_ITEMS)
+                case "riskWarnings":
+                    wanted["warnings"] = bounded(args.get("first"), DEFAULT_WARNINGS)
+                case "tags" | "tagsByCategory":
+                    wanted["tags"] = True
+                case "interactions":
+                    wanted["interactions"] = bounded(args.get("first"), DEFAULT_INTERACTIONS)
+                case "interestSummary":
+                    wanted["interests"] = True
+                case "linkedParties":
+                    wanted["links"] = _links_part(args.get("types"), args.get("first"))
+                case "issuedProducts":
+                    wanted["issued"] = bounded(args.get("first"), DEFAULT_ISSUED)
+                case "underwritings":
+                    wanted["underwritten"] = bounded(args.get("first"), DEFAULT_UNDERWRITTEN)
+        except ApiError:
+            continue
+    return replace(NO_PARTS, **wanted)
+
+
+def _literal(value: Any) -> Any:
+    """Selection arguments hold literals as source text (`first: 10` gives "10"); variables
+    arrive already typed."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def _links_part(types: list[str] | None, first: int | None) -> tuple[tuple[str, ...] | None, int]:
+    return (tuple(sorted(str(t) for t in types)) if types else None, bounded(first, DEFAULT_LINKS))
 
 
 @strawberry.input
@@ -722,7 +657,7 @@ class PartyQuery:
         record = await load_visible_party(info, str(id))
         if not record.is_customer:
             raise NotFoundError("customer", str(id))
-        return Customer(record=record)
+        return customer_of(record, parts_for(info.selected_fields[0].selections))
 
     @strawberry.field(description="Any person or company, customer or not.")
     async def party(self, info: CtxInfo, id: strawberry.ID) -> Party:
@@ -802,4 +737,16 @@ async def customers_connection(
     )
     for record in page.items:
         info.context.loaders.party.prime(record.id, record)
-    return Connection.of([Customer(record=r) for r in page.items], offset, page.total)
+    parts = parts_for(_node_selections(info.selected_fields[0].selections))
+    return Connection.of([customer_of(r, parts) for r in page.items], offset, page.total)
+
+
+def _node_selections(connection: list[Selection]) -> list[Selection]:
+    """The selections on `edges { node { … } }` of a connection."""
+    nodes: list[Selection] = []
+    for edges in _selected(connection):
+        if edges.name == "edges":
+            for node in _selected(edges.selections):
+                if node.name == "node":
+                    nodes.extend(node.selections)
+    return nodes

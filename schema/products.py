@@ -10,7 +10,8 @@ import strawberry
 from graph import model
 from graph.parties import PageKey
 from graph.products import ProductFilter, products_page
-from graph.records import HoldingRecord, PartyRecord, ProductRecord, SegmentCount
+from graph.records import HoldingRecord, PartyRecord, ProductRecord
+from schema.convert import from_record
 from schema.errors import NotFoundError
 from schema.pagination import Connection, page_window
 from schema.parties import CtxInfo, Party, party_of
@@ -42,7 +43,7 @@ class Holding:
         record = await info.context.loaders.product.load(self.record.product_id)
         if record is None:
             raise NotFoundError("product", self.record.product_id)
-        return Product(record=record)
+        return from_record(Product, record)
 
     @strawberry.field(description="amount / the product's issue size, when the size is known.")
     async def share_of_issue(self, info: CtxInfo) -> float | None:
@@ -78,20 +79,13 @@ class Underwriting:
 
     @strawberry.field
     def product(self) -> Product:
-        return Product(record=self.product_record)
+        return from_record(Product, self.product_record)
 
 
 @strawberry.type
 class HolderSegment:
-    record: strawberry.Private[SegmentCount]
-
-    @strawberry.field
-    def segment(self) -> model.Segment:
-        return model.Segment(self.record.segment)
-
-    @strawberry.field
-    def holders(self) -> int:
-        return self.record.holders
+    segment: model.Segment
+    holders: int
 
 
 @strawberry.type
@@ -101,47 +95,17 @@ class HolderConnection(Connection[Holding]):
 
 @strawberry.type(description="A product or instrument the bank issues, distributes or services.")
 class Product:
+    id: strawberry.ID
+    name: str
+    type: model.ProductType
+    risk_rating: model.RiskLevel
+    status: model.ProductStatus
+    currency: str
+    issue_date: dt.date | None
+    maturity_date: dt.date | None
+    issue_size: float | None = strawberry.field(description="Issue size in the product's currency.")
+    coupon_rate: float | None
     record: strawberry.Private[ProductRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def type(self) -> model.ProductType:
-        return model.ProductType(self.record.type)
-
-    @strawberry.field
-    def risk_rating(self) -> model.RiskLevel:
-        return model.RiskLevel(self.record.risk_rating)
-
-    @strawberry.field
-    def status(self) -> model.ProductStatus:
-        return model.ProductStatus(self.record.status)
-
-    @strawberry.field
-    def currency(self) -> str:
-        return self.record.currency
-
-    @strawberry.field
-    def issue_date(self) -> dt.date | None:
-        return self.record.issue_date
-
-    @strawberry.field
-    def maturity_date(self) -> dt.date | None:
-        return self.record.maturity_date
-
-    @strawberry.field(description="Issue size in the product's currency.")
-    def issue_size(self) -> float | None:
-        return self.record.issue_size
-
-    @strawberry.field
-    def coupon_rate(self) -> float | None:
-        return self.record.coupon_rate
 
     @strawberry.field(description="The issuer / financier (融资人).")
     async def issuer(self, info: CtxInfo) -> Party | None:
@@ -184,7 +148,7 @@ class Product:
     @strawberry.field(description="How the product's customer holders split across segments.")
     async def holder_segments(self, info: CtxInfo) -> list[HolderSegment]:
         counts = await info.context.loaders.holder_segments.load(self.record.id)
-        return [HolderSegment(record=c) for c in counts]
+        return [from_record(HolderSegment, c) for c in counts]
 
 
 @strawberry.input
@@ -202,7 +166,7 @@ class ProductQuery:
         record = await info.context.loaders.product.load(str(id))
         if record is None:
             raise NotFoundError("product", str(id))
-        return Product(record=record)
+        return from_record(Product, record)
 
     @strawberry.field(description="Products, filtered, by name, paginated.")
     async def products(
@@ -227,4 +191,4 @@ class ProductQuery:
         )
         for record in page.items:
             info.context.loaders.product.prime(record.id, record)
-        return Connection.of([Product(record=r) for r in page.items], offset, page.total)
+        return Connection.of([from_record(Product, r) for r in page.items], offset, page.total)

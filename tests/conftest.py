@@ -135,11 +135,12 @@ def compliance(settings: Settings, driver: Driver) -> Caller:
 
 
 def _outlet_employee(driver: Driver) -> tuple[str, list[str]]:
-    """An employee of a leaf branch that has customers, so their scope is that branch alone."""
+    """An employee working now at a leaf branch that has customers, so their scope is that
+    branch alone. (Staff who moved keep a WORKS_AT with `until` for the old branch.)"""
     row = one(
         driver,
-        "MATCH (e:Employee)-[:WORKS_AT]->(b:Branch) WHERE NOT EXISTS { (:Branch)-[:PART_OF]->(b) } "
-        "AND 'CUSTOMER_MANAGER' IN e.roles "
+        "MATCH (e:Employee)-[w:WORKS_AT]->(b:Branch) WHERE w.until IS NULL "
+        "AND NOT EXISTS { (:Branch)-[:PART_OF]->(b) } AND 'CUSTOMER_MANAGER' IN e.roles "
         "WITH e, b, COUNT { (:Customer)-[:HOME_BRANCH]->(b) } AS customers WHERE customers > 5 "
         "RETURN e.id AS id, b.id AS branch ORDER BY customers DESC, e.id LIMIT 1",
     )

@@ -89,7 +89,7 @@ def test_unexpected_errors_are_masked_and_logged_with_an_id(
     async def broken(*_: object) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(parties, "tags_by_parties", broken)
+    monkeypatch.setattr(parties, "party_details", broken)
     customer = client.post(
         "/graphql",
         json={"query": "{ customers(first: 1) { edges { node { tags { name } } } } }"},
