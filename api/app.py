@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.fastapi import GraphQLRouter
 
@@ -29,6 +33,20 @@ from schema.context import Context
 from schema.errors import UnauthenticatedError
 
 log = logging.getLogger("relgraph.api")
+
+
+class _ParserCache(ParserCache):
+    """Strawberry's parser cache raises syntax errors (and token-limit errors) from inside its
+    hook, where Strawberry does not turn them into a GraphQL error response. Leaving the document
+    unparsed lets Strawberry parse it again and report the error with its code as usual."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
 
 
 class AppState:
@@ -101,6 +119,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        # Front ends send the same few documents over and over: parse and validate each once.
+        lambda: _ParserCache(maxsize=1024),
+        lambda: ValidationCache(maxsize=1024),
         ErrorCodes,
     ]
     if not settings.is_dev:

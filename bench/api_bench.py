@@ -175,7 +175,7 @@ async def direct(
         )
 
     async with driver:
-        await hammer(one, customers, concurrency, 50)  # warm-up
+        await hammer(one, customers, concurrency, 300)  # warm-up
         customer = await hammer(one, customers, concurrency, requests)
         return customer, await hammer(holders, products, concurrency, requests)
 
@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
     home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
@@ -211,6 +212,8 @@ def main() -> None:
                 "--factory",
                 "--port",
                 str(port),
+                "--workers",
+                str(args.workers),
                 "--log-level",
                 "warning",
                 "--no-access-log",
@@ -263,10 +266,12 @@ async def bench_http(
         async def holders(id_: str) -> None:
             await post(HOLDERS, id_)
 
-        await hammer(customer, customers, args.concurrency, 50)  # warm-up
+        # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
+        await hammer(customer, customers, args.concurrency, 300)
+        await hammer(holders, products, args.concurrency, 100)
         print(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
-            f"{args.requests} requests each query, latency in ms"
+            f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
         )
         print(
             f"GraphQL customer 360          : "

@@ -133,7 +133,12 @@ class Database:
                 database=self.config.database, default_access_mode=access_mode
             ) as session:
                 result = await session.run(statement, dict(params))
-                return [record.data() async for record in result]
+                # Results are maps and lists of values, never graph entities, so the shallow
+                # record → dict is enough (Record.data() walks every nested value again).
+                return [
+                    dict(zip(record.keys(), record.values(), strict=True))
+                    async for record in result
+                ]
         except Exception as exc:
             raise _translate(exc) from exc
 

@@ -22,12 +22,17 @@ def native(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 class _FromMap:
     """Builds a record from a Cypher map, ignoring keys the record does not declare."""
 
     @classmethod
     def from_map(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
         return cls(**{k: native(v) for k, v in data.items() if k in names})
 
 
