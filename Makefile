@@ -42,7 +42,8 @@ schema-export: setup
 	$(BIN)/relgraph schema export
 
 bench: setup
-	$(BIN)/python -m bench.load_bench
+	$(BIN)/python -m bench.load_bench --customers 10000 100000
+	$(BIN)/python -m bench.api_bench --customers 100000
 
 clean:
 	$(BIN)/relgraph db stop || true

@@ -186,6 +186,10 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    try:
+        settings.check_token_secret()
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
     ensure_database(settings)
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
 
