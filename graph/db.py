@@ -95,15 +95,11 @@ class Database:
         managed transaction (BEGIN+RUN+PULL, then COMMIT), which halves API latency. A read that
         hits a connection the server has dropped is tried once more on a fresh one."""
         query = self.query(name)
-        for attempt in (1, 2):
-            try:
-                return await self._autocommit(
-                    query.text, params or {}, self.config.query_timeout_seconds, neo4j.READ_ACCESS
-                )
-            except GraphUnavailable:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        timeout = self.config.query_timeout_seconds
+        try:
+            return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
+        except GraphUnavailable:
+            return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
 
     async def write(
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None

@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from graph import model
+from graph.records import BranchRecord
 from schema.access import Role
 from schema.context import ParamKey
 from schema.convert import from_record
@@ -34,10 +35,7 @@ class Branch:
 
     @strawberry.field
     async def parent(self, info: CtxInfo) -> Branch | None:
-        if self.parent_id is None:
-            return None
-        record = await info.context.loaders.branch.load(self.parent_id)
-        return from_record(Branch, record) if record else None
+        return await branch_by_id(info, self.parent_id)
 
     @strawberry.field(description="Direct sub-branches.")
     async def children(self, info: CtxInfo) -> list[Branch]:
@@ -63,6 +61,13 @@ class Branch:
         return await customers_connection(info, where, sort, first, after)
 
 
+async def branch_by_id(info: CtxInfo, branch_id: str | None) -> Branch | None:
+    record: BranchRecord | None = (
+        await info.context.loaders.branch.load(branch_id) if branch_id else None
+    )
+    return from_record(Branch, record) if record else None
+
+
 @strawberry.type(description="A bank employee: customer manager (客户经理), teller (柜员), …")
 class Employee:
     id: strawberry.ID
@@ -75,10 +80,7 @@ class Employee:
 
     @strawberry.field
     async def branch(self, info: CtxInfo) -> Branch | None:
-        if self.branch_id is None:
-            return None
-        record = await info.context.loaders.branch.load(self.branch_id)
-        return from_record(Branch, record) if record else None
+        return await branch_by_id(info, self.branch_id)
 
     @strawberry.field(description="Customers this employee manages, in your scope.")
     async def customers(
