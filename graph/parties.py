@@ -101,6 +101,29 @@ async def parties_by_ids(db: Database, ids: Sequence[str]) -> list[PartyRecord |
     return [found.get(i) for i in ids]
 
 
+# One statement per sort order: a static ORDER BY lets Neo4j walk the index and stop at the page.
+CUSTOMER_PAGE_QUERIES: dict[tuple[str, bool], str] = {
+    ("NAME", False): "customers_by_name_asc",
+    ("NAME", True): "customers_by_name_desc",
+    ("SINCE", False): "customers_by_since_asc",
+    ("SINCE", True): "customers_by_since_desc",
+    ("ASSETS", False): "customers_by_assets_asc",
+    ("ASSETS", True): "customers_by_assets_desc",
+}
+
+
+def _filter_params(scope: Scope, where: CustomerFilter) -> dict[str, Any]:
+    return {
+        "scope": scope,
+        "segment": where.segment,
+        "branch_ids": where.branch_ids,
+        "manager_id": where.manager_id,
+        "tag_id": where.tag_id,
+        "product_id": where.product_id,
+        "party_type": where.party_type,
+    }
+
+
 async def customers_page(
     db: Database,
     scope: Scope,
@@ -109,25 +132,19 @@ async def customers_page(
     descending: bool,
     offset: int,
     first: int,
-) -> Page[PartyRecord]:
+) -> tuple[list[PartyRecord], bool]:
+    """A page of customers and whether more follow (one extra row is read to tell)."""
     rows = await db.read(
-        "customers_page",
-        {
-            "scope": scope,
-            "segment": where.segment,
-            "branch_ids": where.branch_ids,
-            "manager_id": where.manager_id,
-            "tag_id": where.tag_id,
-            "product_id": where.product_id,
-            "party_type": where.party_type,
-            "sort": sort,
-            "descending": descending,
-            "offset": offset,
-            "first": first,
-        },
+        CUSTOMER_PAGE_QUERIES[(sort, descending)],
+        {**_filter_params(scope, where), "offset": offset, "limit": first + 1},
     )
-    row = rows[0]
-    return Page([PartyRecord.from_map(p) for p in row["page"]], row["total"], offset)
+    records = [PartyRecord.from_map(r["party"]) for r in rows]
+    return records[:first], len(records) > first
+
+
+async def count_customers(db: Database, scope: Scope, where: CustomerFilter) -> int:
+    rows = await db.read("customers_count", _filter_params(scope, where))
+    return int(rows[0]["total"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from schema.access import Role
 from schema.context import ParamKey
 from schema.convert import from_record
 from schema.errors import NotFoundError
-from schema.pagination import Connection, bounded
+from schema.pagination import bounded
 from schema.parties import (
     CtxInfo,
-    Customer,
+    CustomerConnection,
     CustomerFilterInput,
     CustomerSortInput,
     customers_connection,
@@ -56,7 +56,7 @@ class Branch:
         sort: CustomerSortInput | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> CustomerConnection:
         where = CustomerFilterInput(branch_id=strawberry.ID(self.id))
         return await customers_connection(info, where, sort, first, after)
 
@@ -89,7 +89,7 @@ class Employee:
         sort: CustomerSortInput | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> CustomerConnection:
         where = CustomerFilterInput(manager_id=strawberry.ID(self.id))
         return await customers_connection(info, where, sort, first, after)
 

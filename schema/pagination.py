@@ -72,14 +72,17 @@ class Connection(Generic[NodeT]):
 
     @classmethod
     def of(cls, nodes: list[NodeT], offset: int, total: int) -> Connection[NodeT]:
-        edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=offset + len(nodes) < total,
-                has_previous_page=offset > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=total,
-        )
+        edges, page_info = edges_and_page_info(nodes, offset, offset + len(nodes) < total)
+        return cls(edges=edges, page_info=page_info, total_count=total)
+
+
+def edges_and_page_info(
+    nodes: list[NodeT], offset: int, has_next: bool
+) -> tuple[list[Edge[NodeT]], PageInfo]:
+    edges = [Edge(node=n, cursor=encode_cursor(offset + i)) for i, n in enumerate(nodes)]
+    return edges, PageInfo(
+        has_next_page=has_next,
+        has_previous_page=offset > 0,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )

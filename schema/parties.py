@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +23,7 @@ from schema.access import mask_address, mask_identifier
 from schema.context import Context, ParamKey
 from schema.convert import from_record
 from schema.errors import ApiError, ForbiddenError, InvalidArgumentError, NotFoundError
-from schema.pagination import Connection, bounded, page_window
+from schema.pagination import Connection, Edge, PageInfo, bounded, edges_and_page_info, page_window
 
 if TYPE_CHECKING:
     from schema.org import Branch, Employee
@@ -671,7 +671,7 @@ class PartyQuery:
         sort: CustomerSortInput | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> CustomerConnection:
         return await customers_connection(info, filter or CustomerFilterInput(), sort, first, after)
 
     @strawberry.field(description="Full-text search over person and company names (中文 by part).")
@@ -705,40 +705,54 @@ class PartyQuery:
         ]
 
 
+@strawberry.type(description="A page of customers; totalCount is counted only when asked for.")
+class CustomerConnection:
+    edges: list[Edge[Customer]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        return await self.count()
+
+
 async def customers_connection(
     info: CtxInfo,
     where: CustomerFilterInput,
     sort: CustomerSortInput | None,
     first: int | None,
     after: str | None,
-) -> Connection[Customer]:
+) -> CustomerConnection:
     from graph.org import branch_subtree_ids
-    from graph.parties import customers_page
+    from graph.parties import count_customers, customers_page
 
     offset, size = page_window(first, after)
     order = sort or CustomerSortInput()
     db = info.context.db
     branch_ids = await branch_subtree_ids(db, str(where.branch_id)) if where.branch_id else None
-    page = await customers_page(
-        db,
-        await info.context.scope(),
-        CustomerFilter(
-            segment=where.segment.value if where.segment else None,
-            branch_ids=branch_ids,
-            manager_id=str(where.manager_id) if where.manager_id else None,
-            tag_id=str(where.tag_id) if where.tag_id else None,
-            product_id=str(where.product_id) if where.product_id else None,
-            party_type=where.party_type.value if where.party_type else None,
-        ),
-        order.field.value,
-        order.descending,
-        offset,
-        size,
+    scope = await info.context.scope()
+    graph_filter = CustomerFilter(
+        segment=where.segment.value if where.segment else None,
+        branch_ids=branch_ids,
+        manager_id=str(where.manager_id) if where.manager_id else None,
+        tag_id=str(where.tag_id) if where.tag_id else None,
+        product_id=str(where.product_id) if where.product_id else None,
+        party_type=where.party_type.value if where.party_type else None,
     )
-    for record in page.items:
+    records, has_next = await customers_page(
+        db, scope, graph_filter, order.field.value, order.descending, offset, size
+    )
+    for record in records:
         info.context.loaders.party.prime(record.id, record)
     parts = parts_for(_node_selections(info.selected_fields[0].selections))
-    return Connection.of([customer_of(r, parts) for r in page.items], offset, page.total)
+    edges, page_info = edges_and_page_info(
+        [customer_of(r, parts) for r in records], offset, has_next
+    )
+
+    async def count() -> int:
+        return await count_customers(db, scope, graph_filter)
+
+    return CustomerConnection(edges=edges, page_info=page_info, count=count)
 
 
 def _node_selections(connection: list[Selection]) -> list[Selection]:

@@ -234,3 +234,21 @@ def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: Caller) 
     assert "errors" not in body
     empty = gql(client, SEARCH, admin.headers, text="   ")
     assert error_codes(empty) == ["INVALID_ARGUMENT"]
+
+
+@pytest.mark.parametrize("field", ["NAME", "SINCE", "ASSETS"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_order_is_honoured_across_pages(
+    client: TestClient, admin: Caller, field: str, descending: bool
+) -> None:
+    key = {"NAME": "name", "SINCE": "since", "ASSETS": "assets"}[field]
+    sort = {"field": field, "descending": descending}
+    first = data(client, CUSTOMERS, admin.headers, first=30, sort=sort)["customers"]
+    second = data(
+        client, CUSTOMERS, admin.headers, first=30, sort=sort, after=first["pageInfo"]["endCursor"]
+    )["customers"]
+    values = [e["node"][key] for e in first["edges"] + second["edges"]]
+    assert len(values) == 60
+    assert values == sorted(values, reverse=descending)
+    ids = [e["node"]["id"] for e in first["edges"] + second["edges"]]
+    assert len(set(ids)) == 60
