@@ -67,11 +67,6 @@ def _state(request: Request) -> AppState:
     return state
 
 
-class _Unauthenticated(Exception):
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
 # GET never executes an operation here (allow_queries_via_get=False): it only serves the
 # GraphiQL page in dev, which must load before the user can paste a token into it.
 _PAGE_VISITOR = Principal(employee_id="", roles=frozenset())
@@ -81,10 +76,9 @@ def authenticate(request: Request) -> Principal:
     state = _state(request)
     if request.method == "GET":
         return _PAGE_VISITOR
-    try:
-        return principal_from_header(state.settings, request.headers.get("authorization"))
-    except UnauthenticatedError as exc:
-        raise _Unauthenticated(str(exc)) from None
+    # An UnauthenticatedError here becomes a 401 (handler below); inside a resolver Strawberry
+    # turns it into a GraphQL error instead.
+    return principal_from_header(state.settings, request.headers.get("authorization"))
 
 
 async def get_context(
@@ -144,9 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(graphql, prefix="/graphql")
 
-    @app.exception_handler(_Unauthenticated)
-    async def unauthenticated(_: Request, exc: _Unauthenticated) -> JSONResponse:
-        body = {"errors": [{"message": exc.message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+    @app.exception_handler(UnauthenticatedError)
+    async def unauthenticated(_: Request, exc: UnauthenticatedError) -> JSONResponse:
+        body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
         return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     @app.get("/healthz", include_in_schema=False)

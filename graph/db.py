@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any, LiteralString, NoReturn
 
 import neo4j
 from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity, Query, RoutingControl
@@ -136,7 +136,7 @@ class Database:
                     async for record in result
                 ]
         except Exception as exc:
-            raise _translate(exc) from exc
+            _raise_translated(exc)
 
     async def _execute(
         self,
@@ -157,8 +157,15 @@ class Database:
                 database_=self.config.database,
             )
         except Exception as exc:
-            raise _translate(exc) from exc
+            _raise_translated(exc)
         return [record.data() for record in records]
+
+
+def _raise_translated(exc: Exception) -> NoReturn:
+    translated = _translate(exc)
+    if translated is exc:
+        raise exc
+    raise translated from exc
 
 
 def _translate(exc: Exception) -> Exception:
