@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -205,6 +204,10 @@ def demo(
     from loaders.synthetic import generate_bank
 
     settings = get_settings()
+    try:
+        settings.check_token_secret()  # before minutes of loading, not after
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
     size = customers or settings.demo_customers
     marker_value = json.dumps({"customers": size, "seed": settings.demo_seed})
     folder = settings.data_dir / f"demo-bank-{size}-{settings.demo_seed}"
@@ -275,7 +278,3 @@ def token(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(mint_token(settings, employee, roles, ttl_minutes))
-
-
-def main() -> None:  # pragma: no cover - console entry point convenience
-    app(sys.argv[1:])

@@ -105,11 +105,11 @@ class Database:
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> list[Record]:
         query = self.query(name)
-        return await self._execute(query.text, params or {}, RoutingControl.WRITE, timeout=timeout)
+        return await self._write(query.text, params or {}, timeout=timeout)
 
     async def run_ddl(self, statement: LiteralString) -> None:
         """Schema statements from graph/schema.py (static text, no parameters)."""
-        await self._execute(statement, {}, RoutingControl.WRITE, timeout=300.0)
+        await self._write(statement, {}, timeout=300.0)
 
     async def run_autocommit(
         self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float = 600.0
@@ -138,14 +138,10 @@ class Database:
         except Exception as exc:
             _raise_translated(exc)
 
-    async def _execute(
-        self,
-        text: str,
-        params: Mapping[str, Any],
-        routing: RoutingControl,
-        *,
-        timeout: float | None = None,
+    async def _write(
+        self, text: str, params: Mapping[str, Any], *, timeout: float | None = None
     ) -> list[Record]:
+        """A managed write transaction: the driver retries it on transient failures."""
         self._statements_run += 1
         # Catalog text is read from the repository's own files, never built from input.
         statement = Query(text, timeout=timeout or self.config.query_timeout_seconds)
@@ -153,7 +149,7 @@ class Database:
             records, _, _ = await self._driver.execute_query(
                 statement,
                 dict(params),
-                routing_=routing,
+                routing_=RoutingControl.WRITE,
                 database_=self.config.database,
             )
         except Exception as exc:

@@ -144,16 +144,6 @@ class FeeRecord(_FromMap):
 
 
 @dataclass(frozen=True, slots=True)
-class FeeTotals(_FromMap):
-    party_id: str
-    billed: float = 0.0
-    paid: float = 0.0
-    owed: float = 0.0
-    overdue: float = 0.0
-    overdue_count: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class RiskWarningRecord(_FromMap):
     id: str
     party_id: str

@@ -24,8 +24,6 @@ from graph.db import ConstraintViolation, Database
 from loaders.plan import LOAD_PLAN, LoadFile
 
 DEFAULT_BATCH_SIZE = 1000
-# csv's default field limit (128 KiB) is far above any legitimate cell; keep it, but say so.
-csv.field_size_limit(1 << 20)
 
 
 @dataclass(frozen=True)
@@ -131,7 +129,20 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
     if header is None:
         return
     header = [h.strip() for h in header]
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # A cell past csv's size limit, say: the reader cannot resynchronise, so report
+            # the line and skip the rest of the file.
+            line_no = reader.line_num
+            yield (
+                line_no,
+                Reject(path.name, line_no, "file", f"malformed CSV ({exc}); rest skipped"),
+            )
+            return
         line_no = reader.line_num
         if not any(c.strip() for c in cells):
             continue

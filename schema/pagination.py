@@ -36,11 +36,8 @@ def decode_cursor(cursor: str) -> int:
 
 def page_window(first: int | None, after: str | None) -> tuple[int, int]:
     """(offset, size) for a `first`/`after` pair, refusing sizes past the ceiling."""
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if size < 0 or size > MAX_PAGE_SIZE:
-        raise InvalidArgumentError(f"'first' must be between 0 and {MAX_PAGE_SIZE}, got {size}")
     offset = 0 if after is None else decode_cursor(after) + 1
-    return offset, size
+    return offset, bounded(first)
 
 
 def bounded(first: int | None, default: int = DEFAULT_PAGE_SIZE) -> int:

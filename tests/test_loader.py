@@ -16,7 +16,7 @@ import pytest
 from neo4j import Driver
 
 from graph.db import Database, Neo4jConfig
-from loaders.ingest import LoadSummary, load_folder
+from loaders.ingest import LoadSummary, Reject, load_folder, read_raw_rows
 from loaders.plan import LOAD_PLAN
 from tests.conftest import graph_counts
 from tests.helpers import one
@@ -252,3 +252,15 @@ def test_a_file_that_is_not_utf8_is_reported_not_crashed(
     finally:
         with driver.session() as session:
             session.run("MATCH (p:Person) WHERE p.id IN ['GX1', 'GX2'] DETACH DELETE p").consume()
+
+
+def test_malformed_csv_is_reported_at_its_line_and_earlier_rows_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "persons.csv"
+    oversized = '"' + "x" * 200_000 + '"'  # past csv's 128 KiB cell limit
+    path.write_text(f"id,name\nQ1,王一\nQ2,{oversized}\nQ3,张三\n", encoding="utf-8")
+    rows = list(read_raw_rows(path))
+    assert rows[0] == (2, {"id": "Q1", "name": "王一"})
+    line, reject = rows[1]
+    assert line == 3
+    assert isinstance(reject, Reject) and (reject.line, reject.field) == (3, "file")
+    assert "malformed CSV" in reject.reason and len(rows) == 2
