@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.schema import validate_document
 
 from api.auth import ScopeResolver, principal_from_header
 from api.errors import ErrorCodes
@@ -34,6 +36,9 @@ from schema.errors import UnauthenticatedError
 
 log = logging.getLogger("relgraph.api")
 
+# Distinct query texts whose parse and validation results are kept.
+_DOCUMENT_CACHE_SIZE = 1024
+
 
 class _ParserCache(ParserCache):
     """Strawberry's parser cache raises syntax errors (and token-limit errors) from inside its
@@ -46,6 +51,37 @@ class _ParserCache(ParserCache):
             context.graphql_document = self.cached_parse_document(
                 context.query, **context.parse_options
             )
+        yield
+
+
+class _ValidationCache(SchemaExtension):
+    """Validates each query text once. Strawberry's own ValidationCache keys on the rule classes
+    and the parsed document: the limiters build new rule classes per request, so it never hit, and
+    hashing the document walks the whole tree. Here the rules are fixed when the app is built, so
+    the query text alone decides the outcome."""
+
+    def __init__(self, results: OrderedDict[str, list[GraphQLError]], maxsize: int) -> None:
+        super().__init__()
+        self._results = results
+        self._maxsize = maxsize
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        text = context.query
+        if text is None or context.graphql_document is None:
+            yield
+            return
+        errors = self._results.get(text)
+        if errors is None:
+            errors = validate_document(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+            self._results[text] = errors
+            if len(self._results) > self._maxsize:
+                self._results.popitem(last=False)
+        else:
+            self._results.move_to_end(text)
+        context.pre_execution_errors = errors
         yield
 
 
@@ -108,18 +144,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await db.close()
 
-    # Factories, so each request gets fresh extension instances.
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        # Front ends send the same few documents over and over: parse and validate each once.
-        lambda: _ParserCache(maxsize=1024),
-        lambda: ValidationCache(maxsize=1024),
-        ErrorCodes,
+    # The rule classes are built once, so that validating a query text once is valid for good.
+    rules: list[type[ASTValidationRule]] = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     if not settings.is_dev:
-        extensions.insert(0, DisableIntrospection)
+        rules += DisableIntrospection().validation_rules
+    validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+    # Factories, so each request gets fresh extension instances.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        # Front ends send the same few documents over and over: parse and validate each once.
+        lambda: _ParserCache(maxsize=_DOCUMENT_CACHE_SIZE),
+        lambda: _ValidationCache(validated, maxsize=_DOCUMENT_CACHE_SIZE),
+        ErrorCodes,
+    ]
     schema = build_schema(extensions, field_suggestions=settings.is_dev)
     graphql = GraphQLRouter[Context, None](
         schema,

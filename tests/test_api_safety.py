@@ -8,10 +8,12 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from fastapi.testclient import TestClient
+from strawberry.schema.schema import validate_document
 
 from api.app import create_app
 from api.settings import Environment, Settings
@@ -36,7 +38,9 @@ def test_depth_alias_and_token_limits(
 ) -> None:
     deep = "{ customers { edges { node { party { linkedParties { party { linkedParties { party { "
     deep += "linkedParties { party { linkedParties { party { id } } } } } } } } } } } } }"
-    assert error_codes(gql(client, deep, admin.headers)) == ["GRAPHQL_VALIDATION_FAILED"]
+    # Twice: the second answer comes from the validation cache and must refuse just the same.
+    for _ in range(2):
+        assert error_codes(gql(client, deep, admin.headers)) == ["GRAPHQL_VALIDATION_FAILED"]
 
     aliases = " ".join(f"a{i}: me {{ seesAllBranches }}" for i in range(settings.max_aliases + 1))
     assert "GRAPHQL_VALIDATION_FAILED" in error_codes(
@@ -46,6 +50,25 @@ def test_depth_alias_and_token_limits(
     tokens = "{ me { " + " ".join(["seesAllBranches"] * settings.max_tokens) + " } }"
     response = client.post("/graphql", json={"query": tokens}, headers=admin.headers)
     assert "GRAPHQL_VALIDATION_FAILED" in error_codes(response.json())
+
+
+def test_each_query_text_is_validated_once(
+    client: TestClient, admin: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(*args: Any) -> Any:
+        calls.append("validate")
+        return validate_document(*args)
+
+    monkeypatch.setattr("api.app.validate_document", counting)
+    query = "query ValidatedOnce { me { seesAllBranches } }"
+    for _ in range(3):
+        assert "errors" not in gql(client, query, admin.headers)
+    assert calls == ["validate"]
+    # A different text is a different document.
+    assert "errors" not in gql(client, query + " ", admin.headers)
+    assert len(calls) == 2
 
 
 def test_batched_operations_and_get_requests_are_refused(client: TestClient, admin: Caller) -> None:
