@@ -195,6 +195,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-direct", action="store_true", help="measure only the API, not the bare driver"
     )
+    parser.add_argument(
+        "--only", choices=["360", "holders"], help="measure one query (both by default)"
+    )
     args = parser.parse_args()
 
     home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
@@ -326,14 +329,12 @@ async def bench_http(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
             f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
         )
-        print(
-            f"GraphQL customer 360          : "
-            f"{percentiles(await hammer(customer, customers, args.concurrency, args.requests))}"
-        )
-        print(
-            f"GraphQL product.holders(50)   : "
-            f"{percentiles(await hammer(holders, products, args.concurrency, args.requests))}"
-        )
+        if args.only in (None, "360"):
+            samples = await hammer(customer, customers, args.concurrency, args.requests)
+            print(f"GraphQL customer 360          : {percentiles(samples)}")
+        if args.only in (None, "holders"):
+            samples = await hammer(holders, products, args.concurrency, args.requests)
+            print(f"GraphQL product.holders(50)   : {percentiles(samples)}")
     finally:
         while not pool.empty():
             pool.get_nowait().close()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField, Selection
 
 from graph import model
 from graph.parties import CustomerFilter, DetailParts, LinkedParty, PartyDetails, ProductFees
@@ -24,6 +23,7 @@ from schema.context import Context, ParamKey
 from schema.convert import from_record
 from schema.errors import ApiError, ForbiddenError, InvalidArgumentError, NotFoundError
 from schema.pagination import Connection, Edge, PageInfo, bounded, edges_and_page_info, page_window
+from schema.selection import SelectedField, children_named, selected_fields
 
 if TYPE_CHECKING:
     from schema.org import Branch, Employee
@@ -80,7 +80,7 @@ class Party:
     def customer(self, info: CtxInfo) -> Customer | None:
         if not self.record.is_customer:
             return None
-        return customer_of(self.record, parts_for(info.selected_fields[0].selections))
+        return customer_of(self.record, parts_for(selected_fields(info)))
 
     @strawberry.field(description="Owners, executives, employer, family and other ties.")
     async def linked_parties(
@@ -529,20 +529,12 @@ async def _details(
     return details
 
 
-def _selected(selections: list[Selection]) -> Iterator[SelectedField]:
-    for selection in selections:
-        if isinstance(selection, SelectedField):
-            yield selection
-        else:  # fragments: their fields belong to the same object
-            yield from _selected(selection.selections)
-
-
-def parts_for(selections: list[Selection]) -> DetailParts:
+def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
     """The detail parts a Customer selection will ask for, so that one statement serves them all.
     Arguments the resolvers would refuse are left out here; the resolver reports them."""
     wanted: dict[str, Any] = {}
-    for field in _selected(selections):
-        args = {name: _literal(value) for name, value in field.arguments.items()}
+    for field in fields:
+        args = field.arguments()
         try:
             match field.name:
                 case "homeBranch":
@@ -567,21 +559,19 @@ def parts_for(selections: list[Selection]) -> DetailParts:
                     wanted["issued"] = bounded(args.get("first"), DEFAULT_ISSUED)
                 case "underwritings":
                     wanted["underwritten"] = bounded(args.get("first"), DEFAULT_UNDERWRITTEN)
-        except ApiError:
+        except (ApiError, TypeError):
+            # A wrongly typed argument never gets this far (validation refuses it); an out-of-range
+            # one is reported by the field's own resolver.
             continue
     return replace(NO_PARTS, **wanted)
 
 
-def _literal(value: Any) -> Any:
-    """Selection arguments hold literals as source text (`first: 10` gives "10"); variables
-    arrive already typed."""
-    if isinstance(value, str) and value.lstrip("-").isdigit():
-        return int(value)
-    return value
-
-
-def _links_part(types: list[str] | None, first: int | None) -> tuple[tuple[str, ...] | None, int]:
-    return (tuple(sorted(str(t) for t in types)) if types else None, bounded(first, DEFAULT_LINKS))
+def _links_part(
+    types: list[str | enums.LinkType] | None, first: int | None
+) -> tuple[tuple[str, ...] | None, int]:
+    """Link types come as enum members from resolver arguments and as names from the selection."""
+    names = sorted(t.value if isinstance(t, enums.LinkType) else str(t) for t in types or ())
+    return (tuple(names) or None, bounded(first, DEFAULT_LINKS))
 
 
 @strawberry.input
@@ -657,7 +647,7 @@ class PartyQuery:
         record = await load_visible_party(info, str(id))
         if not record.is_customer:
             raise NotFoundError("customer", str(id))
-        return customer_of(record, parts_for(info.selected_fields[0].selections))
+        return customer_of(record, parts_for(selected_fields(info)))
 
     @strawberry.field(description="Any person or company, customer or not.")
     async def party(self, info: CtxInfo, id: strawberry.ID) -> Party:
@@ -744,7 +734,7 @@ async def customers_connection(
     )
     for record in records:
         info.context.loaders.party.prime(record.id, record)
-    parts = parts_for(_node_selections(info.selected_fields[0].selections))
+    parts = parts_for(children_named(children_named(selected_fields(info), "edges"), "node"))
     edges, page_info = edges_and_page_info(
         [customer_of(r, parts) for r in records], offset, has_next
     )
@@ -753,14 +743,3 @@ async def customers_connection(
         return await count_customers(db, scope, graph_filter)
 
     return CustomerConnection(edges=edges, page_info=page_info, count=count)
-
-
-def _node_selections(connection: list[Selection]) -> list[Selection]:
-    """The selections on `edges { node { … } }` of a connection."""
-    nodes: list[Selection] = []
-    for edges in _selected(connection):
-        if edges.name == "edges":
-            for node in _selected(edges.selections):
-                if node.name == "node":
-                    nodes.extend(node.selections)
-    return nodes

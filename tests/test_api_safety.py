@@ -22,7 +22,7 @@ from graph.db import Database, Neo4jConfig, QueryTimedOut
 from queries import parse_query
 from schema import build_schema
 from tests.conftest import Caller
-from tests.helpers import error_codes, gql
+from tests.helpers import data, error_codes, gql
 from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,3 +217,49 @@ def test_nested_selections_cost_the_same_statements_for_5_or_100_customers(
         return db.statements_run - before
 
     assert statements(5) == statements(100)
+
+
+VIA_FRAGMENTS = """
+query($id: ID!, $n: Int, $types: [LinkType!]) {
+  customer(id: $id) {
+    ...Picture
+    holdings(first: $n) { totalCount edges { node { amount } } }
+  }
+}
+fragment Picture on Customer {
+  homeBranch { name }
+  fees { owed }
+  ... on Customer { linkedParties(types: $types, first: $n) { role } tags { name } }
+}
+"""
+INLINE = """
+query($id: ID!) {
+  customer(id: $id) {
+    homeBranch { name } fees { owed } tags { name }
+    holdings(first: 3) { totalCount edges { node { amount } } }
+    linkedParties(types: [OWNS, EMPLOYED_BY], first: 3) { role }
+  }
+}
+"""
+
+
+def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once(
+    client: TestClient, admin: Caller
+) -> None:
+    """Selection analysis must see fields inside fragments and arguments given as variables;
+    missing one costs an extra statement for that field alone."""
+    db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
+    customer_id = data(client, "{ customers(first: 1) { edges { node { id } } } }", admin.headers)
+    customer_id = customer_id["customers"]["edges"][0]["node"]["id"]
+
+    def statements(query: str, **variables: Any) -> tuple[int, dict[str, Any]]:
+        before = db.statements_run
+        body = gql(client, query, admin.headers, id=customer_id, **variables)
+        assert "errors" not in body, body["errors"]
+        return db.statements_run - before, body["data"]["customer"]
+
+    via_fragments = statements(VIA_FRAGMENTS, n=3, types=["OWNS", "EMPLOYED_BY"])
+    inline = statements(INLINE)
+    assert via_fragments[0] == inline[0] == 2  # the profile, then every detail in one statement
+    assert via_fragments[1]["holdings"] == inline[1]["holdings"]
+    assert via_fragments[1]["linkedParties"] == inline[1]["linkedParties"]
