@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from graphql import ASTValidationRule, GraphQLError
@@ -83,6 +84,18 @@ class _ValidationCache(SchemaExtension):
             self._results.move_to_end(text)
         context.pre_execution_errors = errors
         yield
+
+
+class _Router(GraphQLRouter[Context, None]):
+    """orjson for request and response bodies: several times faster than the standard library
+    on a customer 360 (~10 KB), and it writes Chinese as UTF-8 rather than \\u escapes."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson.JSONDecodeError subclasses json's, which Strawberry turns into a clear 400.
+        return orjson.loads(data)
 
 
 class AppState:
@@ -162,7 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ErrorCodes,
     ]
     schema = build_schema(extensions, field_suggestions=settings.is_dev)
-    graphql = GraphQLRouter[Context, None](
+    graphql = _Router(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.is_dev else None,

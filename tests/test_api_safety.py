@@ -71,6 +71,16 @@ def test_each_query_text_is_validated_once(
     assert len(calls) == 2
 
 
+def test_a_body_that_is_not_json_is_a_clear_400(client: TestClient, admin: Caller) -> None:
+    response = client.post(
+        "/graphql",
+        content=b'{"query": "{ me { seesAllBranches } }"',
+        headers={**admin.headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.text
+
+
 def test_batched_operations_and_get_requests_are_refused(client: TestClient, admin: Caller) -> None:
     batch = client.post(
         "/graphql", json=[{"query": "{ me { seesAllBranches } }"}] * 2, headers=admin.headers
