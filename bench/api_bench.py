@@ -64,6 +64,41 @@ query($id: ID!) {
 SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time used so far by a process and its children (Linux /proc); None elsewhere."""
+    if pid is None:
+        return None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        children = [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+    except OSError:
+        return None
+    utime, stime = stat.rsplit(")", 1)[1].split()[11:13]
+    own = (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) or 0.0 for child in children)
+
+
+class CpuMeter:
+    """CPU per request spent by the API and by Neo4j while one query is measured: on a shared
+    machine it shows which process sets the throughput."""
+
+    def __init__(self, pids: dict[str, int | None]) -> None:
+        self.pids = pids
+        self.start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+    def report(self, requests: int) -> str:
+        parts = []
+        for name, pid in self.pids.items():
+            before, after = self.start[name], cpu_seconds(pid)
+            if before is not None and after is not None:
+                parts.append(f"{name} {(after - before) * 1000 / requests:.1f}")
+        return f"    CPU ms/request: {', '.join(parts)}" if parts else ""
+
+
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     cut = statistics.quantiles(ordered, n=100, method="inclusive")
@@ -236,7 +271,8 @@ def main() -> None:
             env=env,
         )
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        asyncio.run(bench_http(port, token, customers, products, args))
+        pids = {"API": api.pid, "Neo4j": server.status().pid if server else None}
+        asyncio.run(bench_http(port, token, customers, products, args, pids))
         if not args.skip_direct:
             direct_c, direct_h = asyncio.run(
                 direct(uri, customers, products, args.concurrency, args.requests)
@@ -296,7 +332,12 @@ async def wait_ready(port: int) -> None:
 
 
 async def bench_http(
-    port: int, token: str, customers: list[str], products: list[str], args: argparse.Namespace
+    port: int,
+    token: str,
+    customers: list[str],
+    products: list[str],
+    args: argparse.Namespace,
+    pids: dict[str, int | None],
 ) -> None:
     await wait_ready(port)
     pool: asyncio.Queue[Connection] = asyncio.Queue()
@@ -330,11 +371,15 @@ async def bench_http(
             f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
         )
         if args.only in (None, "360"):
+            meter = CpuMeter(pids)
             samples = await hammer(customer, customers, args.concurrency, args.requests)
             print(f"GraphQL customer 360          : {percentiles(samples)}")
+            print(meter.report(args.requests))
         if args.only in (None, "holders"):
+            meter = CpuMeter(pids)
             samples = await hammer(holders, products, args.concurrency, args.requests)
             print(f"GraphQL product.holders(50)   : {percentiles(samples)}")
+            print(meter.report(args.requests))
     finally:
         while not pool.empty():
             pool.get_nowait().close()

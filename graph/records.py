@@ -22,6 +22,7 @@ def native(value: Any) -> Any:
     return value
 
 
+_TEMPORAL = (Date, DateTime)
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
@@ -33,7 +34,15 @@ class _FromMap:
         names = _FIELD_NAMES.get(cls)
         if names is None:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
-        return cls(**{k: native(v) for k, v in data.items() if k in names})
+        # Record fields are flat (a list of strings at most), so only top-level temporals need
+        # converting: this runs for every value of every row, a walk per value is too dear.
+        return cls(
+            **{
+                k: v.to_native() if isinstance(v, _TEMPORAL) else v
+                for k, v in data.items()
+                if k in names
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.executor import RelgraphExecutor
 from schema.org import OrgQuery
 from schema.parties import Company, PartyQuery, Person
 from schema.products import ProductQuery
@@ -34,4 +35,5 @@ def build_schema(
         types=[Person, Company],
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
+        execution_context_class=RelgraphExecutor,
     )
