@@ -24,7 +24,7 @@ from graph.records import (
     RiskWarningRecord,
     TagRecord,
     UnderwritingRecord,
-    native,
+    to_date,
 )
 
 Scope = list[str] | None  # branch ids the caller may see customers of; None = every branch
@@ -215,7 +215,7 @@ def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> P
     return PartyDetails(
         branch=BranchRecord.from_map(row["branch"]) if row["branch"] else None,
         managers=[
-            Manager(EmployeeRecord.from_map(m["employee"]), m["role"], native(m["since"]))
+            Manager(EmployeeRecord.from_map(m["employee"]), m["role"], to_date(m["since"]))
             for m in row["managers"]
         ]
         if parts.managers

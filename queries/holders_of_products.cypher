@@ -14,9 +14,11 @@ CALL (prod, key) {
     UNWIND rows[key.offset..(key.offset + key.first)] AS x
     WITH x.p AS p, x.h AS h
     RETURN collect({
-      holding: {holder_id: p.id, product_id: prod.id, amount: h.amount, since: h.since,
-                until: h.until},
-      party: p {.*,
+      // Dates go out as ISO text: cheaper for the driver to decode (see party_details_by_ids).
+      holding: {holder_id: p.id, product_id: prod.id, amount: h.amount,
+                since: toString(h.since), until: toString(h.until)},
+      party: p {.*, since: toString(p.since), birth_date: toString(p.birth_date),
+        founded: toString(p.founded),
         party_type: CASE WHEN p:Person THEN 'PERSON' ELSE 'COMPANY' END,
         is_customer: p:Customer,
         home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
