@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -86,6 +87,14 @@ class _ValidationCache(SchemaExtension):
         yield
 
 
+class _ReleaseRequestCaches(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.release()
+
+
 class _Router(GraphQLRouter[Context, None]):
     """orjson for request and response bodies: several times faster than the standard library
     on a customer 360 (~10 KB), and it writes Chinese as UTF-8 rather than \\u escapes."""
@@ -154,6 +163,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except GraphUnavailable as exc:
             # Serve anyway: /readyz reports the outage and the schema is applied on recovery.
             log.warning("Neo4j unavailable at start-up (%s); will retry on /readyz", exc)
+        # The ~100k objects of the loaded libraries and the schema live as long as the process:
+        # kept out of the cyclic GC, a full collection pauses a request for ~15 ms, not ~75 ms.
+        gc.collect()
+        gc.freeze()
         yield
         await db.close()
 
@@ -173,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lambda: _ParserCache(maxsize=_DOCUMENT_CACHE_SIZE),
         lambda: _ValidationCache(validated, maxsize=_DOCUMENT_CACHE_SIZE),
         ErrorCodes,
+        _ReleaseRequestCaches,
     ]
     schema = build_schema(extensions, field_suggestions=settings.is_dev)
     graphql = _Router(

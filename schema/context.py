@@ -85,6 +85,25 @@ class Loaders:
         )
 
 
+class _CallerScope:
+    """The caller's employee record and branch scope, looked up once per request. Its own object
+    (not a Context method) so that the loaders can use it without a Context ↔ Loaders reference
+    cycle, which kept every request's records alive until the cyclic GC found them."""
+
+    def __init__(self, principal: Principal, resolve_scope: ScopeResolver) -> None:
+        self._principal = principal
+        self._resolve_scope = resolve_scope
+        self._resolved: tuple[EmployeeRecord, list[str] | None] | None = None
+
+    async def resolve(self) -> tuple[EmployeeRecord, list[str] | None]:
+        if self._resolved is None:
+            self._resolved = await self._resolve_scope(self._principal)
+        return self._resolved
+
+    async def branches(self) -> list[str] | None:
+        return (await self.resolve())[1]
+
+
 class Context(BaseContext):
     def __init__(
         self,
@@ -97,21 +116,22 @@ class Context(BaseContext):
         self.db = db
         self.principal = principal
         self.today = today or dt.date.today()
-        self._resolve_scope = resolve_scope
-        self._resolved: tuple[EmployeeRecord, list[str] | None] | None = None
-        self.loaders = Loaders(db, self.today, self.scope)
-
-    async def _resolve(self) -> tuple[EmployeeRecord, list[str] | None]:
-        if self._resolved is None:
-            self._resolved = await self._resolve_scope(self.principal)
-        return self._resolved
+        self._caller = _CallerScope(principal, resolve_scope)
+        self.loaders = Loaders(db, self.today, self._caller.branches)
 
     async def me(self) -> EmployeeRecord:
-        return (await self._resolve())[0]
+        return (await self._caller.resolve())[0]
 
     async def scope(self) -> list[str] | None:
         """Branch ids whose customers the caller may see; None means all of them."""
-        return (await self._resolve())[1]
+        return await self._caller.branches()
+
+    def release(self) -> None:
+        """Drops the loaders, and with them every record the request loaded, once the response is
+        built (api/app.py). graphql-core's executor sits in a reference cycle that holds this
+        context until the cyclic GC runs: without this, every record would wait for it too and
+        age into the GC's costly older generations."""
+        del self.loaders
 
     async def can_see(self, party: PartyRecord) -> bool:
         return visible(party, await self.scope())
