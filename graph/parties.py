@@ -30,6 +30,10 @@ from graph.records import (
 Scope = list[str] | None  # branch ids the caller may see customers of; None = every branch
 
 
+# Index matches a search looks through at most, whatever the caller's scope filters out.
+SEARCH_MAX_SCAN = 20_000
+
+
 @dataclass(frozen=True, slots=True)
 class PageKey:
     """A page request for one parent, hashable so DataLoaders can batch and cache by it."""
@@ -285,7 +289,16 @@ async def list_entries_by_parties(db: Database, ids: Sequence[str]) -> list[list
 async def search_parties(
     db: Database, lucene_query: str, types: list[str] | None, scope: Scope, limit: int
 ) -> list[SearchHit]:
-    rows = await db.read(
-        "search_parties", {"text": lucene_query, "types": types, "scope": scope, "limit": limit}
-    )
-    return [SearchHit(PartyRecord.from_map(r["party"]), r["score"]) for r in rows]
+    """The best `limit` matches the caller may see. The index is asked for a few times `limit`
+    matches first; when the type and scope filters leave too few and the index has more, it is
+    asked again for four times as many, up to SEARCH_MAX_SCAN matches in all."""
+    cap = limit * 5
+    while True:
+        rows = await db.read(
+            "search_parties",
+            {"text": lucene_query, "types": types, "scope": scope, "limit": limit, "cap": cap},
+        )
+        found, scanned = rows[0]["found"], rows[0]["scanned"]
+        if len(found) >= limit or scanned < cap or cap >= SEARCH_MAX_SCAN:
+            return [SearchHit(PartyRecord.from_map(f["party"]), f["score"]) for f in found]
+        cap = min(cap * 4, SEARCH_MAX_SCAN)

@@ -273,3 +273,37 @@ def test_masking_pattern_is_the_documented_one() -> None:
 
     assert mask_identifier("110101198002031234") == "110***********1234"
     assert re.fullmatch(r"138\*{4}0001", mask_identifier("13800000001") or "")
+
+
+def test_a_scoped_search_finds_its_matches_behind_many_out_of_scope_ones(
+    client: TestClient, driver: Driver, branch_manager: Caller
+) -> None:
+    """The index is first asked for 5 × `first` matches. When the caller's scope filters out so
+    many of them that fewer than `first` remain, though the index holds more the caller may see,
+    the search must look further rather than come back short. Here 40 customers of another
+    branch match best (short names score higher) and 3 of the manager's own rank behind them."""
+    assert branch_manager.scope is not None
+    mine, other = (
+        branch_manager.scope[0],
+        one(
+            driver,
+            "MATCH (b:Branch) WHERE NOT b.id IN $scope RETURN b.id AS id ORDER BY b.id LIMIT 1",
+            scope=branch_manager.scope,
+        )["id"],
+    )
+    driver.execute_query(
+        "MATCH (theirs:Branch {id: $other}), (ours:Branch {id: $mine}) "
+        "UNWIND range(1, 43) AS i "
+        "CREATE (c:Party:Person:Customer {id: 'TSEARCH' + i, search_test: true, "
+        "  name: CASE WHEN i <= 40 THEN '甲乙' ELSE '甲乙丙丁戊己庚辛壬癸' + i END}) "
+        "WITH c, i, CASE WHEN i <= 40 THEN theirs ELSE ours END AS home "
+        "CREATE (c)-[:HOME_BRANCH]->(home)",
+        other=other,
+        mine=mine,
+    )
+    try:
+        search = "query($t: String!) { search(text: $t, first: 3) { party { id } } }"
+        hits = data(client, search, branch_manager.headers, t="甲乙")["search"]
+        assert sorted(h["party"]["id"] for h in hits) == ["TSEARCH41", "TSEARCH42", "TSEARCH43"]
+    finally:
+        driver.execute_query("MATCH (c:Party {search_test: true}) DETACH DELETE c")
