@@ -79,10 +79,11 @@ async def underwriters_by_products(db: Database, ids: Sequence[str]) -> list[lis
 
 async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> list[HolderPage]:
     rows = await db.read("holders_of_products", {"keys": [k.param() for k in keys], "scope": scope})
-    by_id = {r["product_id"]: r for r in rows}
+    # Keyed by the whole page request: two aliases may ask for different pages of one product.
+    by_key = {PageKey(r["product_id"], r["offset"], r["first"]): r for r in rows}
     pages: list[HolderPage] = []
     for key in keys:
-        row = by_id.get(key.id)
+        row = by_key.get(key)
         if row is None:
             pages.append(HolderPage([], 0, key.offset))
             continue

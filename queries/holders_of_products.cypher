@@ -1,6 +1,6 @@
 // A page of each product's holders (产品持有人), largest first, within the caller's scope.
 // params: $keys, $scope
-// returns: product_id, total, total_amount, holders
+// returns: product_id, offset, first, total, total_amount, holders
 UNWIND $keys AS key
 MATCH (prod:Product {id: key.id})
 CALL (prod, key) {
@@ -28,4 +28,5 @@ CALL (prod, key) {
   }
   RETURN size(rows) AS total, reduce(s = 0.0, x IN rows | s + x.h.amount) AS total_amount, holders
 }
-RETURN key.id AS product_id, total, total_amount, holders
+RETURN key.id AS product_id, key.offset AS offset, key.first AS first, total, total_amount,
+  holders

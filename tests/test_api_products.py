@@ -85,6 +85,25 @@ def test_holders_page_through_every_holder_once(
     assert len(seen) == len(set(seen)) == instrument["holders"]
 
 
+def test_two_pages_of_one_product_in_one_request(
+    client: TestClient, admin: Caller, instrument: dict[str, Any]
+) -> None:
+    """Both aliases are batched into one statement; each must get its own page back."""
+    ids = "edges { node { holderParty { id } } }"
+    query = (
+        "query($id: ID!, $after: String) { product(id: $id) { "
+        f"top: holders(first: 1) {{ {ids} }} "
+        f"next: holders(first: 1, after: $after) {{ {ids} }} }} }}"
+    )
+    two = data(client, PRODUCT, admin.headers, id=instrument["id"], first=2)["product"]
+    expected = [e["node"]["holderParty"]["id"] for e in two["holders"]["edges"]]
+    one_ = data(client, PRODUCT, admin.headers, id=instrument["id"], first=1)["product"]
+    cursor = one_["holders"]["pageInfo"]["endCursor"]
+    both = data(client, query, admin.headers, id=instrument["id"], after=cursor)["product"]
+    assert [e["node"]["holderParty"]["id"] for e in both["top"]["edges"]] == expected[:1]
+    assert [e["node"]["holderParty"]["id"] for e in both["next"]["edges"]] == expected[1:2]
+
+
 def test_holder_segments_count_customer_holders(
     client: TestClient, driver: Driver, admin: Caller, instrument: dict[str, Any]
 ) -> None:
