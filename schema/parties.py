@@ -14,9 +14,7 @@ from strawberry.types import Info
 
 from graph import model
 from graph.parties import CustomerFilter, DetailParts, LinkedParty, PartyDetails, ProductFees
-from graph.records import (
-    PartyRecord,
-)
+from graph.records import FeeRecord, PartyRecord
 from schema import enums
 from schema.access import mask_address, mask_identifier
 from schema.context import Context, ParamKey
@@ -141,56 +139,48 @@ def customer_of(record: PartyRecord, parts: DetailParts | None = None) -> Custom
     description="A tie between two parties, seen from the party whose links these are."
 )
 class PartyLink:
+    # Plain fields filled from the record, not resolver methods: a 360 shows dozens of links and
+    # a plain field costs a fraction of a resolver call (see schema/executor.py).
+    type: enums.LinkType
+    role: enums.LinkRole = strawberry.field(
+        description="What the linked party is to this one (OWNER, EMPLOYER, …)."
+    )
+    share: float | None = strawberry.field(description="Shareholding as a fraction (OWNS).")
+    voting_share: float | None
+    title: str | None = strawberry.field(description="Executive title (EXECUTIVE_OF), e.g. 董事长.")
+    position: str | None = strawberry.field(description="Position held (EMPLOYED_BY).")
+    payroll_with_us: bool | None = strawberry.field(
+        description="Whether the employer's payroll runs with us (EMPLOYED_BY)."
+    )
+    relation: model.FamilyRelation | None = strawberry.field(
+        description="Family relation (FAMILY_OF), as recorded from its subject."
+    )
+    amount: float | None = strawberry.field(description="Guaranteed amount in CNY (GUARANTEES).")
+    since: dt.date | None
+    until: dt.date | None
     record: strawberry.Private[LinkedParty]
 
-    @strawberry.field
-    def type(self) -> enums.LinkType:
-        return enums.LinkType(self.record.link.type)
-
-    @strawberry.field(description="What the linked party is to this one (OWNER, EMPLOYER, …).")
-    def role(self) -> enums.LinkRole:
-        return enums.LINK_ROLES[(self.record.link.type, self.record.link.outgoing)]
+    @classmethod
+    def of(cls, record: LinkedParty) -> PartyLink:
+        link = record.link
+        return cls(
+            type=enums.LinkType(link.type),
+            role=enums.LINK_ROLES[(link.type, link.outgoing)],
+            share=link.share,
+            voting_share=link.voting_share,
+            title=link.title,
+            position=link.position,
+            payroll_with_us=link.payroll_with_us,
+            relation=model.FamilyRelation(link.relation) if link.relation else None,
+            amount=link.amount,
+            since=link.since,
+            until=link.until,
+            record=record,
+        )
 
     @strawberry.field
     def party(self) -> Party:
         return party_of(self.record.party)
-
-    @strawberry.field(description="Shareholding as a fraction (OWNS).")
-    def share(self) -> float | None:
-        return self.record.link.share
-
-    @strawberry.field
-    def voting_share(self) -> float | None:
-        return self.record.link.voting_share
-
-    @strawberry.field(description="Executive title (EXECUTIVE_OF), e.g. 董事长.")
-    def title(self) -> str | None:
-        return self.record.link.title
-
-    @strawberry.field(description="Position held (EMPLOYED_BY).")
-    def position(self) -> str | None:
-        return self.record.link.position
-
-    @strawberry.field(description="Whether the employer's payroll runs with us (EMPLOYED_BY).")
-    def payroll_with_us(self) -> bool | None:
-        return self.record.link.payroll_with_us
-
-    @strawberry.field(description="Family relation (FAMILY_OF), as recorded from its subject.")
-    def relation(self) -> model.FamilyRelation | None:
-        relation = self.record.link.relation
-        return model.FamilyRelation(relation) if relation else None
-
-    @strawberry.field(description="Guaranteed amount in CNY (GUARANTEES).")
-    def amount(self) -> float | None:
-        return self.record.link.amount
-
-    @strawberry.field
-    def since(self) -> dt.date | None:
-        return self.record.link.since
-
-    @strawberry.field
-    def until(self) -> dt.date | None:
-        return self.record.link.until
 
 
 async def linked_parties(
@@ -204,7 +194,7 @@ async def linked_parties(
     page = (await _details(info, party_id, shared, "links", part)).links
     assert page is not None
     seen = await info.context.visible_only(page.items, lambda link: link.party)
-    return [PartyLink(record=link) for link in seen]
+    return [PartyLink.of(link) for link in seen]
 
 
 @strawberry.type(description="An entry of a prohibition (禁止名单) or access (准入名单) list.")
@@ -239,26 +229,38 @@ class Fee:
     billed_on: dt.date
     due_on: dt.date
     paid_on: dt.date | None
-    today: strawberry.Private[dt.date]
+    days_overdue: int = strawberry.field(
+        description="Days past the due date while still owed; 0 otherwise."
+    )
+    status: enums.FeeStatus
 
-    @strawberry.field(description="Days past the due date while still owed; 0 otherwise.")
-    def days_overdue(self) -> int:
-        if self.owed > 0 and self.due_on < self.today:
-            return (self.today - self.due_on).days
-        return 0
-
-    @strawberry.field
-    def status(self) -> enums.FeeStatus:
-        if self.owed > 0:
-            return enums.FeeStatus.OVERDUE if self.due_on < self.today else enums.FeeStatus.OPEN
-        late = self.paid_on is not None and self.paid_on > self.due_on
-        return enums.FeeStatus.PAID_LATE if late else enums.FeeStatus.PAID
+    @classmethod
+    def of(cls, record: FeeRecord, today: dt.date) -> Fee:
+        overdue = record.owed > 0 and record.due_on < today
+        if record.owed > 0:
+            status = enums.FeeStatus.OVERDUE if overdue else enums.FeeStatus.OPEN
+        elif record.paid_on is not None and record.paid_on > record.due_on:
+            status = enums.FeeStatus.PAID_LATE
+        else:
+            status = enums.FeeStatus.PAID
+        days_overdue = (today - record.due_on).days if overdue else 0
+        return from_record(cls, record, days_overdue=days_overdue, status=status)
 
 
 @strawberry.type(description="Fees for one product: totals and the most recent fee items.")
 class ProductFeeDetail:
+    # Plain fields rather than resolver methods, as in PartyLink.
+    billed: float
+    paid: float
+    owed: float
+    overdue: float
+    overdue_count: int
     record: strawberry.Private[ProductFees]
     today: strawberry.Private[dt.date]
+
+    @classmethod
+    def of(cls, record: ProductFees, today: dt.date) -> ProductFeeDetail:
+        return from_record(cls, record, today=today)
 
     @strawberry.field
     def product(self) -> ProductRef:
@@ -266,29 +268,9 @@ class ProductFeeDetail:
 
         return from_record(Product, self.record.product)
 
-    @strawberry.field
-    def billed(self) -> float:
-        return self.record.billed
-
-    @strawberry.field
-    def paid(self) -> float:
-        return self.record.paid
-
-    @strawberry.field
-    def owed(self) -> float:
-        return self.record.owed
-
-    @strawberry.field
-    def overdue(self) -> float:
-        return self.record.overdue
-
-    @strawberry.field
-    def overdue_count(self) -> int:
-        return self.record.overdue_count
-
     @strawberry.field(description="Most recent fee items first, at most itemsPerProduct.")
     def items(self) -> list[Fee]:
-        return [from_record(Fee, f, today=self.today) for f in self.record.fees]
+        return [Fee.of(f, self.today) for f in self.record.fees]
 
 
 @strawberry.type(description="Service fees billed, paid, owed (应缴未缴) and overdue (逾期).")
@@ -463,9 +445,7 @@ class Customer:
         per = bounded(items_per_product, DEFAULT_FEE_ITEMS)
         details = await _details(info, self.id, self.parts, "fee_items", per)
         today = info.context.today
-        return FeeSummary(
-            by_product=[ProductFeeDetail(record=p, today=today) for p in details.fees or []]
-        )
+        return FeeSummary(by_product=[ProductFeeDetail.of(p, today) for p in details.fees or []])
 
     @strawberry.field(description="Risk warnings (风险预警), open first.")
     async def risk_warnings(
