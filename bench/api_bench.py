@@ -189,7 +189,6 @@ async def direct(
 
     async def one(customer_id: str) -> None:
         ids_ = [customer_id]
-        await run("parties_by_ids", {"ids": ids_})
         await run(
             "party_details_by_ids",
             {

@@ -171,8 +171,9 @@ class DetailParts:
 
 @dataclass(frozen=True, slots=True)
 class PartyDetails:
-    """The parts asked for; a part not asked for is None."""
+    """The party's profile and the parts asked for; a part not asked for is None."""
 
+    profile: PartyRecord
     branch: BranchRecord | None
     managers: list[Manager] | None
     holdings: Page[HoldingWithProduct] | None
@@ -217,6 +218,7 @@ async def party_details(
 
 def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> PartyDetails:
     return PartyDetails(
+        profile=PartyRecord.from_map(row["party"]),
         branch=BranchRecord.from_map(row["branch"]) if row["branch"] else None,
         managers=[
             Manager(EmployeeRecord.from_map(m["employee"]), m["role"], to_date(m["since"]))

@@ -1,10 +1,10 @@
-// Everything shown about each party beyond its profile, in one round trip: home branch,
+// Everything shown about each party, in one round trip: its profile, home branch,
 // managers, holdings page, fees by product, risk warnings, tags, recent interactions, interest per
 // topic, ties, issued and underwritten products. A part whose parameter is null (or false) is
 // skipped and comes back empty. Dates and datetimes go out as ISO text (toString): the driver's
 // temporal decoding was a fifth of the API's CPU on a 360; graph/records.py parses them back.
 // params: $ids, $today, $with_branch, $with_managers, $holdings_offset, $holdings_first, $fee_items, $warnings, $with_tags, $interactions, $with_interests, $links, $link_types, $issued, $underwritten
-// returns: party_id, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions, interests, links_total, links, issued, underwritings
+// returns: party_id, party, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions, interests, links_total, links, issued, underwritings
 UNWIND $ids AS id
 MATCH (party:Party {id: id})
 CALL (party) {
@@ -131,5 +131,15 @@ CALL (party) {
                  maturity_date: toString(p.maturity_date)}} END) AS rows
   RETURN rows[..coalesce($underwritten, 0)] AS underwritings
 }
-RETURN party.id AS party_id, branch, managers, holdings_total, holdings, fees, warnings, tags,
-  interactions, interests, links_total, links, issued, underwritings
+// The profile too, so that a customer's full picture is one statement. The projection is the one
+// in parties_by_ids.cypher, word for word (tests/test_catalog.py checks).
+WITH party AS p, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions,
+  interests, links_total, links, issued, underwritings
+RETURN p.id AS party_id, p {.*, since: toString(p.since), birth_date: toString(p.birth_date),
+  founded: toString(p.founded),
+  party_type: CASE WHEN p:Person THEN 'PERSON' ELSE 'COMPANY' END,
+  is_customer: p:Customer,
+  home_branch_id: head([(p)-[:HOME_BRANCH]->(b:Branch) | b.id]),
+  listed: EXISTS { (p)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'}) WHERE e.delisted_on IS NULL }
+} AS party, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions,
+  interests, links_total, links, issued, underwritings

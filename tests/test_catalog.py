@@ -70,6 +70,19 @@ def test_customer_list_statements_share_one_filter_block() -> None:
     assert len(blocks) == 1
 
 
+def test_the_360_statement_projects_the_profile_as_parties_by_ids_does() -> None:
+    """Cypher has no includes: party_details_by_ids repeats the profile projection so that a
+    customer 360 is one statement. The two must not drift apart."""
+
+    def projection(name: str) -> str:
+        text = (QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+        match = re.search(r"p \{\.\*, since:.*?\} AS party", text, re.DOTALL)
+        assert match is not None, name
+        return match.group(0)
+
+    assert projection("party_details_by_ids") == projection("parties_by_ids")
+
+
 def _temporals(value: object) -> list[object]:
     if isinstance(value, dict):
         return [t for v in value.values() for t in _temporals(v)]
