@@ -205,6 +205,7 @@ async def direct(
                 "with_interests": True,
                 "links": 50,
                 "link_types": None,
+                "links_full": False,  # the 360 asks only the linked parties' names
                 "issued": None,
                 "underwritten": None,
             },

@@ -164,7 +164,9 @@ class DetailParts:
     tags: bool = False
     interactions: int | None = None
     interests: bool = False
-    links: tuple[tuple[str, ...] | None, int] | None = None  # (types or all, limit)
+    # (types or all, limit, full): without `full` a linked party comes with its summary only: id,
+    # name, region, type, customer flag, home branch and listing.
+    links: tuple[tuple[str, ...] | None, int, bool] | None = None
     issued: int | None = None
     underwritten: int | None = None
 
@@ -191,7 +193,7 @@ async def party_details(
     db: Database, ids: Sequence[str], parts: DetailParts, today: dt.date
 ) -> list[PartyDetails | None]:
     holdings_offset, holdings_first = parts.holdings or (0, None)
-    link_types, link_limit = parts.links or (None, None)
+    link_types, link_limit, links_full = parts.links or (None, None, False)
     rows = await db.read(
         "party_details_by_ids",
         {
@@ -208,6 +210,7 @@ async def party_details(
             "with_interests": parts.interests,
             "links": link_limit,
             "link_types": list(link_types) if link_types is not None else None,
+            "links_full": links_full,
             "issued": parts.issued,
             "underwritten": parts.underwritten,
         },
@@ -262,7 +265,10 @@ def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> P
         else None,
         links=Page(
             [
-                LinkedParty(LinkRecord.from_map(x["link"]), PartyRecord.from_map(x["other"]))
+                LinkedParty(
+                    LinkRecord.from_map(x["link"]),
+                    PartyRecord.from_map({**x["other"], **(x["other_rest"] or {})}),
+                )
                 for x in row["links"]
             ],
             row["links_total"],

@@ -3,7 +3,7 @@
 // topic, ties, issued and underwritten products. A part whose parameter is null (or false) is
 // skipped and comes back empty. Dates and datetimes go out as ISO text (toString): the driver's
 // temporal decoding was a fifth of the API's CPU on a 360; graph/records.py parses them back.
-// params: $ids, $today, $with_branch, $with_managers, $holdings_offset, $holdings_first, $fee_items, $warnings, $with_tags, $interactions, $with_interests, $links, $link_types, $issued, $underwritten
+// params: $ids, $today, $with_branch, $with_managers, $holdings_offset, $holdings_first, $fee_items, $warnings, $with_tags, $interactions, $with_interests, $links, $link_types, $links_full, $issued, $underwritten
 // returns: party_id, party, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions, interests, links_total, links, issued, underwritings
 UNWIND $ids AS id
 MATCH (party:Party {id: id})
@@ -102,13 +102,16 @@ CALL (party) {
     RETURN collect({
       link: r {.*, since: toString(r.since), until: toString(r.until), party_id: party.id,
                other_id: other.id, type: type(r), outgoing: startNode(r) = party},
-      other: other {.*, since: toString(other.since), birth_date: toString(other.birth_date),
-        founded: toString(other.founded),
+      other: other {.id, .name, .region,
         party_type: CASE WHEN other:Person THEN 'PERSON' ELSE 'COMPANY' END,
         is_customer: other:Customer,
         home_branch_id: head([(other)-[:HOME_BRANCH]->(ob:Branch) | ob.id]),
         listed: EXISTS { (other)-[:LISTED]->(e:ListEntry {list: 'PROHIBITION'})
-                         WHERE e.delisted_on IS NULL }}
+                         WHERE e.delisted_on IS NULL }},
+      // The rest of the linked party only when the selection asks for more than the summary
+      // above: a 360 lists dozens of links, mostly by name, and this was half of what it sent.
+      other_rest: CASE WHEN $links_full THEN other {.*, since: toString(other.since),
+        birth_date: toString(other.birth_date), founded: toString(other.founded)} END
     }) AS links
   }
   RETURN size(rows) AS links_total, links

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -190,7 +190,7 @@ async def linked_parties(
     types: list[enums.LinkType] | None,
     first: int | None,
 ) -> list[PartyLink]:
-    part = _links_part([t.value for t in types] if types else None, first)
+    part = _links_part(types, first, _links_full(selected_fields(info)))
     page = (await _details(info, party_id, shared, "links", part)).links
     assert page is not None
     seen = await info.context.visible_only(page.items, lambda link: link.party)
@@ -534,7 +534,9 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
                 case "interestSummary":
                     wanted["interests"] = True
                 case "linkedParties":
-                    wanted["links"] = _links_part(args.get("types"), args.get("first"))
+                    wanted["links"] = _links_part(
+                        args.get("types"), args.get("first"), _links_full(field.children())
+                    )
                 case "issuedProducts":
                     wanted["issued"] = bounded(args.get("first"), DEFAULT_ISSUED)
                 case "underwritings":
@@ -547,11 +549,33 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
 
 
 def _links_part(
-    types: list[str | enums.LinkType] | None, first: int | None
-) -> tuple[tuple[str, ...] | None, int]:
+    types: Sequence[str | enums.LinkType] | None, first: int | None, full: bool
+) -> tuple[tuple[str, ...] | None, int, bool]:
     """Link types come as enum members from resolver arguments and as names from the selection."""
     names = sorted(t.value if isinstance(t, enums.LinkType) else str(t) for t in types or ())
-    return (tuple(names) or None, bounded(first, DEFAULT_LINKS))
+    return (tuple(names) or None, bounded(first, DEFAULT_LINKS), full)
+
+
+# The fields of a linked party that its summary (graph/parties.py, DetailParts.links) answers;
+# lists such as linkedParties are fetched by id.
+_LINKED_PARTY_SUMMARY = frozenset(
+    {
+        "__typename",
+        "id",
+        "name",
+        "partyType",
+        "region",
+        "isCustomer",
+        "onProhibitionList",
+        "linkedParties",
+        "listEntries",
+    }
+)
+
+
+def _links_full(link_fields: Iterable[SelectedField]) -> bool:
+    """Whether the selection on the links' `party` asks for more than its summary."""
+    return any(f.name not in _LINKED_PARTY_SUMMARY for f in children_named(link_fields, "party"))
 
 
 @strawberry.input

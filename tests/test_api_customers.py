@@ -89,6 +89,41 @@ def test_customer_360_matches_the_graph(
             assert (item["daysOverdue"] > 0) == late
 
 
+def test_linked_parties_come_whole_when_more_than_their_summary_is_asked(
+    client: TestClient, driver: Driver, admin: Caller, rich_customer: str
+) -> None:
+    """A link's party is fetched as a summary (id, name, …) unless the selection needs more;
+    asking for a phone or a Person's fields must bring the real values."""
+    query = """
+    query($id: ID!) { customer(id: $id) { linkedParties(first: 100) {
+      party { id name %s }
+    } } }
+    """
+    truth = {
+        row["id"]: row
+        for row in cypher(
+            driver,
+            "MATCH (:Customer {id: $id})-[:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|"
+            "GUARANTEES]-(o:Party) RETURN o.id AS id, o.name AS name, o.phone AS phone, "
+            "o.occupation AS occupation",
+            id=rich_customer,
+        )
+    }
+    summary = data(client, query % "", admin.headers, id=rich_customer)["customer"]
+    whole = data(
+        client, query % "phone ... on Person { occupation }", admin.headers, id=rich_customer
+    )["customer"]
+    assert {lp["party"]["id"]: lp["party"]["name"] for lp in summary["linkedParties"]} == {
+        i: t["name"] for i, t in truth.items()
+    }
+    assert {lp["party"]["id"]: lp["party"]["phone"] for lp in whole["linkedParties"]} == {
+        i: t["phone"] for i, t in truth.items()
+    }
+    assert any(t["phone"] for t in truth.values())
+    persons = [lp["party"] for lp in whole["linkedParties"] if "occupation" in lp["party"]]
+    assert persons and all(p["occupation"] == truth[p["id"]]["occupation"] for p in persons)
+
+
 def test_interest_summary_counts_interactions_per_topic(
     client: TestClient, driver: Driver, admin: Caller, rich_customer: str
 ) -> None:

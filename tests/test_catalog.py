@@ -121,6 +121,7 @@ def test_the_hot_statements_send_dates_as_text(driver: Driver, first_load: LoadS
                 "with_interests": True,
                 "links": 100,
                 "link_types": None,
+                "links_full": True,
                 "issued": 100,
                 "underwritten": 100,
             },
