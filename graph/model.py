@@ -112,6 +112,17 @@ class ManagerRole(StrEnum):
     SECONDARY = "SECONDARY"
 
 
+class LinkType(StrEnum):
+    """Corporate-personal and corporate ties: the relationship types between two parties."""
+
+    OWNS = "OWNS"
+    EXECUTIVE_OF = "EXECUTIVE_OF"
+    LEGAL_REP_OF = "LEGAL_REP_OF"
+    EMPLOYED_BY = "EMPLOYED_BY"
+    FAMILY_OF = "FAMILY_OF"
+    GUARANTEES = "GUARANTEES"
+
+
 class FamilyRelation(StrEnum):
     SPOUSE = "SPOUSE"
     PARENT = "PARENT"

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from graph.model import FamilyRelation
+from graph.model import FamilyRelation, LinkType
 
-OWNS = "OWNS"
-EXECUTIVE_OF = "EXECUTIVE_OF"
-LEGAL_REP_OF = "LEGAL_REP_OF"
-EMPLOYED_BY = "EMPLOYED_BY"
-FAMILY_OF = "FAMILY_OF"
-GUARANTEES = "GUARANTEES"
-LINK_RELS = (OWNS, EXECUTIVE_OF, LEGAL_REP_OF, EMPLOYED_BY, FAMILY_OF, GUARANTEES)
+OWNS = LinkType.OWNS
+EXECUTIVE_OF = LinkType.EXECUTIVE_OF
+LEGAL_REP_OF = LinkType.LEGAL_REP_OF
+EMPLOYED_BY = LinkType.EMPLOYED_BY
+FAMILY_OF = LinkType.FAMILY_OF
+GUARANTEES = LinkType.GUARANTEES
+LINK_RELS = tuple(LinkType)
 
 PERSON, COMPANY = "P", "C"
 

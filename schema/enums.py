@@ -13,6 +13,7 @@ from schema.access import Role
 _DESCRIPTIONS = {
     model.Segment: "分类分层: KEY 重点, VALUE 价值, POTENTIAL 潜在",
     model.RiskLevel: "Regulatory risk scale R1 (lowest) to R5",
+    model.LinkType: "Kinds of corporate-personal and corporate ties",
 }
 for _domain_enum in (
     model.PartyType,
@@ -29,6 +30,7 @@ for _domain_enum in (
     model.UnderwriterRole,
     model.ManagerRole,
     model.FamilyRelation,
+    model.LinkType,
     model.WarningLevel,
     model.InteractionKind,
     model.ListKind,
@@ -36,16 +38,6 @@ for _domain_enum in (
 ):
     strawberry.enum(_domain_enum, description=_DESCRIPTIONS.get(_domain_enum))
 strawberry.enum(Role, name="AccessRole", description="Roles a token can grant")
-
-
-@strawberry.enum(description="Kinds of corporate-personal and corporate ties")
-class LinkType(StrEnum):
-    OWNS = "OWNS"
-    EXECUTIVE_OF = "EXECUTIVE_OF"
-    LEGAL_REP_OF = "LEGAL_REP_OF"
-    EMPLOYED_BY = "EMPLOYED_BY"
-    FAMILY_OF = "FAMILY_OF"
-    GUARANTEES = "GUARANTEES"
 
 
 @strawberry.enum(description="What the linked party is to the party whose links are listed")

@@ -84,7 +84,7 @@ class Party:
     async def linked_parties(
         self,
         info: CtxInfo,
-        types: list[enums.LinkType] | None = None,
+        types: list[model.LinkType] | None = None,
         first: int | None = DEFAULT_LINKS,
     ) -> list[PartyLink]:
         return await linked_parties(info, self.id, NO_PARTS, types, first)
@@ -141,7 +141,7 @@ def customer_of(record: PartyRecord, parts: DetailParts | None = None) -> Custom
 class PartyLink:
     # Plain fields filled from the record, not resolver methods: a 360 shows dozens of links and
     # a plain field costs a fraction of a resolver call (see schema/executor.py).
-    type: enums.LinkType
+    type: model.LinkType
     role: enums.LinkRole = strawberry.field(
         description="What the linked party is to this one (OWNER, EMPLOYER, …)."
     )
@@ -164,7 +164,7 @@ class PartyLink:
     def of(cls, record: LinkedParty) -> PartyLink:
         link = record.link
         return cls(
-            type=enums.LinkType(link.type),
+            type=model.LinkType(link.type),
             role=enums.LINK_ROLES[(link.type, link.outgoing)],
             share=link.share,
             voting_share=link.voting_share,
@@ -187,7 +187,7 @@ async def linked_parties(
     info: CtxInfo,
     party_id: str,
     shared: DetailParts,
-    types: list[enums.LinkType] | None,
+    types: list[model.LinkType] | None,
     first: int | None,
 ) -> list[PartyLink]:
     part = _links_part(types, first, _links_full(selected_fields(info)))
@@ -488,7 +488,7 @@ class Customer:
     async def linked_parties(
         self,
         info: CtxInfo,
-        types: list[enums.LinkType] | None = None,
+        types: list[model.LinkType] | None = None,
         first: int | None = DEFAULT_LINKS,
     ) -> list[PartyLink]:
         return await linked_parties(info, self.id, self.parts, types, first)
@@ -549,10 +549,10 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
 
 
 def _links_part(
-    types: Sequence[str | enums.LinkType] | None, first: int | None, full: bool
+    types: Sequence[str | model.LinkType] | None, first: int | None, full: bool
 ) -> tuple[tuple[str, ...] | None, int, bool]:
     """Link types come as enum members from resolver arguments and as names from the selection."""
-    names = sorted(t.value if isinstance(t, enums.LinkType) else str(t) for t in types or ())
+    names = sorted(t.value if isinstance(t, model.LinkType) else str(t) for t in types or ())
     return (tuple(names) or None, bounded(first, DEFAULT_LINKS), full)
 
 
