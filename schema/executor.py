@@ -72,7 +72,9 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        if not self.middleware_manager:
+        # Strawberry passes a manager on every request, empty unless an extension wraps resolvers.
+        manager = self.middleware_manager
+        if manager is None or not manager.middlewares:
             plan = _plan(parent_type, field_details_list[0].node.name.value)
             if plan is not None:
                 value = getattr(source, plan.attribute, _MISSING)

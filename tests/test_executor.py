@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 from typing import Any
 
+import pytest
 import strawberry
 
 from schema.executor import RelgraphExecutor
@@ -70,3 +71,20 @@ def test_plain_fields_answer_as_graphql_core_does() -> None:
     assert shortcut["errors"] == [
         ("Cannot return null for non-nullable field Item.required.", ["items", 1, "required"])
     ]
+
+
+def test_plain_fields_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strawberry hands the executor a middleware manager on every request, empty unless an
+    extension wraps resolvers: the shortcut must still answer the plain fields itself."""
+    graphql_core = RelgraphExecutor.__mro__[1]
+    original = graphql_core.execute_field
+    reached: list[str] = []
+
+    def spy(self: Any, parent_type: Any, source: Any, fields: Any, *rest: Any) -> Any:
+        reached.append(f"{parent_type.name}.{fields[0].node.name.value}")
+        return original(self, parent_type, source, fields, *rest)
+
+    monkeypatch.setattr(graphql_core, "execute_field", spy)
+    run(RelgraphExecutor)
+    # items and shout have resolvers, and the null in Item.required is graphql-core's to report.
+    assert sorted(reached) == ["Item.required", "Item.shout", "Item.shout", "Query.items"]
