@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.executor import RelgraphExecutor
 
@@ -76,15 +77,14 @@ def test_plain_fields_answer_as_graphql_core_does() -> None:
 def test_plain_fields_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
     """Strawberry hands the executor a middleware manager on every request, empty unless an
     extension wraps resolvers: the shortcut must still answer the plain fields itself."""
-    graphql_core = RelgraphExecutor.__mro__[1]
-    original = graphql_core.execute_field
+    original = StrawberryGraphQLCoreExecutionContext.execute_field
     reached: list[str] = []
 
     def spy(self: Any, parent_type: Any, source: Any, fields: Any, *rest: Any) -> Any:
         reached.append(f"{parent_type.name}.{fields[0].node.name.value}")
         return original(self, parent_type, source, fields, *rest)
 
-    monkeypatch.setattr(graphql_core, "execute_field", spy)
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", spy)
     run(RelgraphExecutor)
     # items and shout have resolvers, and the null in Item.required is graphql-core's to report.
     assert sorted(reached) == ["Item.required", "Item.shout", "Item.shout", "Query.items"]
