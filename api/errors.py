@@ -1,4 +1,6 @@
 """Every error a client can see gets an `extensions.code`; the mapping lives in this one table.
+The API applies it to each response as it is written (api/app.py), so errors raised outside any
+resolver, which abort the operation, are coded and masked too.
 
 Expected errors keep their message. Anything else is masked to "Internal server error" with an
 error id, and logged here with that id and the full detail.
@@ -8,10 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
 
 from graphql.error import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from graph.db import GraphUnavailable, QueryTimedOut
 from schema.errors import (
@@ -76,12 +76,3 @@ def _with(error: GraphQLError, message: str, code: str, **extra: str) -> GraphQL
         original_error=None,
         extensions={"code": code, **extra},
     )
-
-
-class ErrorCodes(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if result is not None and errors:
-            result.errors = [convert(e) for e in errors]

@@ -47,8 +47,9 @@ def _plan(parent_type: GraphQLObjectType, field_name: str) -> _Leaf | None:
     if key in _PLANS:
         return _PLANS[key]
     plan = None
-    field_def = parent_type.fields.get(field_name)
-    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    field_def = parent_type.fields.get(field_name)  # None for __typename and the like
+    extensions = (field_def.extensions if field_def is not None else None) or {}
+    definition = extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
     if field_def is not None and isinstance(definition, StrawberryField):
         return_type = field_def.type
         nullable = not isinstance(return_type, GraphQLNonNull)

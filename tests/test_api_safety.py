@@ -21,7 +21,7 @@ from api.settings import Environment, Settings
 from graph import parties
 from graph.db import Database, Neo4jConfig, QueryTimedOut
 from queries import parse_query
-from schema import build_schema
+from schema import build_schema, executor
 from tests.conftest import Caller
 from tests.helpers import data, error_codes, gql
 from tests.tcp_proxy import TcpProxy
@@ -135,6 +135,28 @@ def test_unexpected_errors_are_masked_and_logged_with_an_id(
     assert "secret" not in str(customer)
     logged = [r for r in caplog.records if error["extensions"]["error_id"] in r.getMessage()]
     assert logged and "secret internal detail" in str(logged[0].exc_info)
+
+
+def test_errors_outside_resolvers_are_masked_too(
+    client: TestClient,
+    admin: Caller,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An exception in the executor itself aborts the whole operation, past the resolvers' error
+    handling: it must still reach the client masked, with a code and a logged id."""
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("secret executor detail")
+
+    monkeypatch.setattr(executor, "_plan", broken)
+    body = gql(client, "{ me { employee { name } } }", admin.headers)
+    error = body["errors"][0]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "secret" not in str(body)
+    logged = [r for r in caplog.records if error["extensions"]["error_id"] in r.getMessage()]
+    assert logged and "secret executor detail" in str(logged[0].exc_info)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ class Query:
         ]
 
 
-QUERY = "{ items { name colour on note shout required } }"
+QUERY = "{ __typename items { __typename name colour on note shout required } }"
 
 
 def run(executor: type[Any] | None) -> dict[str, Any]:
@@ -59,7 +59,9 @@ def test_plain_fields_answer_as_graphql_core_does() -> None:
     shortcut, reference = run(RelgraphExecutor), run(None)
     assert shortcut == reference
     assert shortcut["data"] is not None
+    assert shortcut["data"]["__typename"] == "Query"
     assert shortcut["data"]["items"][0] == {
+        "__typename": "Item",
         "name": "a",
         "colour": "RED",
         "on": "2026-01-02",
@@ -86,5 +88,14 @@ def test_plain_fields_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", spy)
     run(RelgraphExecutor)
-    # items and shout have resolvers, and the null in Item.required is graphql-core's to report.
-    assert sorted(reached) == ["Item.required", "Item.shout", "Item.shout", "Query.items"]
+    # items and shout have resolvers, __typename is graphql-core's own, and the null in
+    # Item.required is graphql-core's to report.
+    assert sorted(reached) == [
+        "Item.__typename",
+        "Item.__typename",
+        "Item.required",
+        "Item.shout",
+        "Item.shout",
+        "Query.__typename",
+        "Query.items",
+    ]
