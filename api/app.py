@@ -28,7 +28,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 
-from api.auth import ScopeResolver, principal_from_header
+from api.auth import ScopeResolver, TokenVerifier
 from api.errors import convert
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphUnavailable
@@ -122,6 +122,7 @@ class AppState:
         self.settings = settings
         self.db = db
         self.scopes = ScopeResolver(db)
+        self.tokens = TokenVerifier(settings)
         self.schema_applied = False
 
     async def ensure_schema(self) -> None:
@@ -148,7 +149,7 @@ async def authenticate(request: Request) -> Principal:
         return _PAGE_VISITOR
     # An UnauthenticatedError here becomes a 401 (handler below); inside a resolver Strawberry
     # turns it into a GraphQL error instead.
-    return principal_from_header(state.settings, request.headers.get("authorization"))
+    return state.tokens.principal(request.headers.get("authorization"))
 
 
 async def get_context(
