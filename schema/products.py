@@ -4,6 +4,7 @@ underwriter (主承销商), co-underwriters, holders (产品持有人) and its h
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import strawberry
 
@@ -21,6 +22,8 @@ from schema.parties import CtxInfo, Party, party_of
 class Holding:
     record: strawberry.Private[HoldingRecord]
     holder: strawberry.Private[PartyRecord]
+    # The product, when it was fetched with the holding (a customer's holdings).
+    product_record: strawberry.Private[ProductRecord | None] = None
 
     @strawberry.field
     def amount(self) -> float:
@@ -39,17 +42,31 @@ class Holding:
         return party_of(self.holder)
 
     @strawberry.field
-    async def product(self, info: CtxInfo) -> Product:
+    def product(self, info: CtxInfo) -> Product:
+        if self.product_record is not None:
+            return from_record(Product, self.product_record)
+        # graphql-core awaits an awaitable that a synchronous resolver returns.
+        return cast(Product, self._load_product(info))
+
+    async def _load_product(self, info: CtxInfo) -> Product:
         record = await info.context.loaders.product.load(self.record.product_id)
         if record is None:
             raise NotFoundError("product", self.record.product_id)
         return from_record(Product, record)
 
     @strawberry.field(description="amount / the product's issue size, when the size is known.")
-    async def share_of_issue(self, info: CtxInfo) -> float | None:
+    def share_of_issue(self, info: CtxInfo) -> float | None:
+        if self.product_record is not None:
+            return self._share_of(self.product_record)
+        return cast(float | None, self._load_share(info))
+
+    async def _load_share(self, info: CtxInfo) -> float | None:
         product: ProductRecord | None = await info.context.loaders.product.load(
             self.record.product_id
         )
+        return self._share_of(product)
+
+    def _share_of(self, product: ProductRecord | None) -> float | None:
         if product is None or not product.issue_size:
             return None
         return self.record.amount / product.issue_size
@@ -135,8 +152,10 @@ class Product:
     ) -> HolderConnection:
         offset, size = page_window(first, after)
         page = await info.context.loaders.holders.load(PageKey(self.record.id, offset, size))
-        info.context.loaders.product.prime(self.record.id, self.record)
-        nodes = [Holding(record=h.holding, holder=h.party) for h in page.items]
+        nodes = [
+            Holding(record=h.holding, holder=h.party, product_record=self.record)
+            for h in page.items
+        ]
         base = Connection.of(nodes, offset, page.total)
         return HolderConnection(
             edges=base.edges,
