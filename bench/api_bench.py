@@ -245,6 +245,11 @@ def main() -> None:
         help="a running Neo4j holding the bank (loaded on first use); default: start a local one",
     )
     parser.add_argument(
+        "--neo4j-pid",
+        type=int,
+        help="with --uri: that server's process id, so that its CPU per request is reported too",
+    )
+    parser.add_argument(
         "--skip-direct", action="store_true", help="measure only the API, not the bare driver"
     )
     parser.add_argument(
@@ -295,7 +300,7 @@ def main() -> None:
             env=env,
         )
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        pids = {"API": api.pid, "Neo4j": server.status().pid if server else None}
+        pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
         print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
         asyncio.run(direct(uri, customers, products, args.concurrency, 0, None, warmup=args.warmup))
         asyncio.run(bench_http(port, token, customers, products, args, pids))
