@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -26,6 +26,7 @@ from schema import enums
 from schema.access import mask_address, mask_identifier, visible
 from schema.context import Context, ParamKey
 from schema.convert import from_record
+from schema.deferred import now_or_later
 from schema.errors import ApiError, ForbiddenError, InvalidArgumentError, NotFoundError
 from schema.pagination import Connection, Edge, PageInfo, bounded, edges_and_page_info, page_window
 from schema.selection import SelectedField, children_named, selected_fields
@@ -408,25 +409,17 @@ class Customer:
         value: Any,
         build: Callable[[PartyDetails, Scope], T],
     ) -> T:
-        """`build` applied to this customer's details holding `part` at size `value`. From the
-        details fetched with the customer when they hold it: synchronous, so that a whole customer
-        360 completes without a single await. Otherwise fetched now, batched with the sibling
-        fields and the other parents: graphql-core awaits an awaitable that a synchronous resolver
-        returns, which is why the cast is sound."""
+        """`build` applied to this customer's details holding `part` at size `value`: from the
+        details fetched with the customer when they hold it, otherwise fetched now, batched with
+        the sibling fields and the other parents."""
         fetched = self.fetched
-        if fetched is not None and getattr(self.parts, part) == value:
-            return build(fetched.details, fetched.scope)
-        return cast(T, self._fetch_part(info, part, value, build))
+        ready = fetched if fetched is not None and getattr(self.parts, part) == value else None
 
-    async def _fetch_part(
-        self,
-        info: CtxInfo,
-        part: str,
-        value: Any,
-        build: Callable[[PartyDetails, Scope], T],
-    ) -> T:
-        details = await _details(info, self.id, self.parts, part, value)
-        return build(details, await info.context.scope())
+        async def fetch() -> Fetched:
+            details = await _details(info, self.id, self.parts, part, value)
+            return Fetched(details, await info.context.scope())
+
+        return now_or_later(ready, fetch, lambda got: build(got.details, got.scope))
 
     @strawberry.field(description="The person or company profile.")
     def party(self) -> Party:

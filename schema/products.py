@@ -4,7 +4,8 @@ underwriter (主承销商), co-underwriters, holders (产品持有人) and its h
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from collections.abc import Callable
+from typing import TypeVar
 
 import strawberry
 
@@ -13,9 +14,12 @@ from graph.parties import PageKey
 from graph.products import ProductFilter, products_page
 from graph.records import HoldingRecord, PartyRecord, ProductRecord
 from schema.convert import from_record
+from schema.deferred import now_or_later
 from schema.errors import NotFoundError
 from schema.pagination import Connection, page_window
 from schema.parties import CtxInfo, Party, party_of
+
+T = TypeVar("T")
 
 
 @strawberry.type(description="A position in a product: who holds how much, since when.")
@@ -43,28 +47,24 @@ class Holding:
 
     @strawberry.field
     def product(self, info: CtxInfo) -> Product:
-        if self.product_record is not None:
-            return from_record(Product, self.product_record)
-        # graphql-core awaits an awaitable that a synchronous resolver returns.
-        return cast(Product, self._load_product(info))
-
-    async def _load_product(self, info: CtxInfo) -> Product:
-        record = await info.context.loaders.product.load(self.record.product_id)
-        if record is None:
-            raise NotFoundError("product", self.record.product_id)
-        return from_record(Product, record)
+        return self._with_product(info, self._product_of)
 
     @strawberry.field(description="amount / the product's issue size, when the size is known.")
     def share_of_issue(self, info: CtxInfo) -> float | None:
-        if self.product_record is not None:
-            return self._share_of(self.product_record)
-        return cast(float | None, self._load_share(info))
+        return self._with_product(info, self._share_of)
 
-    async def _load_share(self, info: CtxInfo) -> float | None:
-        product: ProductRecord | None = await info.context.loaders.product.load(
-            self.record.product_id
+    def _with_product(self, info: CtxInfo, build: Callable[[ProductRecord | None], T]) -> T:
+        """`build` applied to the held product: the one fetched with the holding, or loaded."""
+        return now_or_later(
+            self.product_record,
+            lambda: info.context.loaders.product.load(self.record.product_id),
+            build,
         )
-        return self._share_of(product)
+
+    def _product_of(self, record: ProductRecord | None) -> Product:
+        if record is None:
+            raise NotFoundError("product", self.record.product_id)
+        return from_record(Product, record)
 
     def _share_of(self, product: ProductRecord | None) -> float | None:
         if product is None or not product.issue_size:
