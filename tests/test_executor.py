@@ -1,19 +1,29 @@
-"""The executor's shortcut must answer exactly as graphql-core does, errors included, and must
-actually be taken for the fields it is meant for."""
+"""The compiled executor must answer exactly as graphql-core does, data and errors alike, and must
+actually be the one answering the documents it compiles."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import enum
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import strawberry
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from graphql import GraphQLResolveInfo, get_introspection_query
+from graphql.execution.executor import Executor
+from strawberry.dataloader import DataLoader
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from graph.db import Database, Neo4jConfig
+from schema import Query, RelgraphSchema
+from schema.access import Principal, Role
+from schema.context import Context
 from schema.executor import RelgraphExecutor
+from schema.parties import Company, Person
+from tests.conftest import Caller
+from tests.helpers import cypher
 
 
 @strawberry.enum
@@ -33,14 +43,71 @@ class Tag(Named):
 
 
 @strawberry.type
+class Label(Named):
+    text: str
+
+
+@strawberry.type
+class Plain:
+    value: str
+
+
+Thing = Annotated[Tag | Plain, strawberry.union("Thing")]
+
+
+@strawberry.type
+class Odd(Named):
+    """A custom is_type_of that looks at the value, not the class: no caching by class."""
+
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: GraphQLResolveInfo[Any]) -> bool:
+        return isinstance(obj, Odd) and obj.name.startswith("odd")
+
+
+@strawberry.interface
+class Shape:
+    """A custom resolve_type that looks at the value: one class, two runtime types."""
+
+    sides: int
+
+    @classmethod
+    def resolve_type(cls, obj: Any, _info: GraphQLResolveInfo[Any], _type: Any) -> str:
+        return "Square" if obj.sides == 4 else "Triangle"
+
+
+@strawberry.type
+class Square(Shape):
+    pass
+
+
+@strawberry.type
+class Triangle(Shape):
+    pass
+
+
+@strawberry.input
+class Where:
+    prefix: str = ""
+    colours: list[Colour] | None = None
+
+
+async def _echo(value: Any) -> Any:
+    await asyncio.sleep(0)
+    return value
+
+
+@strawberry.type
 class Item:
     name: str
     colour: Colour
     on: dt.date
+    at: dt.datetime
     note: str | None
     required: str  # set to None below to break the contract
     count: int  # set to a string below, which Int refuses
     tags: list[Tag]
+    strict_tags: list[Tag]  # an item set to None below breaks the list and then the item
+    matrix: list[list[int | None]]
 
     @strawberry.field
     def shout(self) -> str:
@@ -51,6 +118,22 @@ class Item:
         return self.tags[0] if self.tags else None
 
     @strawberry.field
+    def named(self) -> list[Named]:
+        return [*self.tags, Label(name=f"{self.name}-l", text="t")]
+
+    @strawberry.field
+    def things(self) -> list[Thing]:
+        return [*self.tags, Plain(value=self.name)]
+
+    @strawberry.field
+    def odds(self) -> list[Odd | None]:
+        return [Odd(name="odd-1"), Odd(name="even"), Odd(name="odd-2")]
+
+    @strawberry.field
+    def shapes(self) -> list[Shape]:
+        return [Shape(sides=4), Shape(sides=3)]
+
+    @strawberry.field
     def broken(self) -> str | None:
         raise ValueError(f"no value for {self.name}")
 
@@ -59,17 +142,63 @@ class Item:
         raise ValueError("no tag")
 
     @strawberry.field
+    def exception_value(self) -> str | None:
+        return ValueError("returned, not raised")  # type: ignore[return-value]
+
+    @strawberry.field
+    def not_a_list(self) -> list[int] | None:
+        return 5  # type: ignore[return-value]
+
+    @strawberry.field
+    def wrong_type(self) -> Tag | None:
+        return Plain(value="p")  # type: ignore[return-value]
+
+    @strawberry.field
+    def unresolvable(self) -> Named | None:
+        return object()  # type: ignore[return-value]
+
+    @strawberry.field
     def repeat(self, times: int) -> str:
         return self.name * times
 
     @strawberry.field
+    def filtered(self, where: Where | None = None, names: list[str] | None = None) -> list[str]:
+        prefix = where.prefix if where else ""
+        colours = [c.value for c in where.colours or []] if where else []
+        return [f"{prefix}{n}" for n in names or []] + colours
+
+    @strawberry.field
     def with_info(self, info: Info) -> str:
-        return info.field_name
+        return f"{info.field_name}@{'.'.join(str(k) for k in info.path.as_list())}"
 
     @strawberry.field
     async def later(self) -> str:
         await asyncio.sleep(0)
         return self.name
+
+    @strawberry.field
+    async def later_tags(self) -> list[Tag]:
+        await asyncio.sleep(0)
+        return self.tags
+
+    @strawberry.field
+    async def async_raise(self) -> str | None:
+        await asyncio.sleep(0)
+        raise RuntimeError("async failure")
+
+    @strawberry.field
+    def awaitable_items(self) -> list[Tag | None]:
+        return [_echo(tag) for tag in self.tags] + [_echo(None)]  # type: ignore[return-value]
+
+    @strawberry.field
+    def sync_returning_awaitable(self) -> str:
+        return _echo(self.name)  # type: ignore[return-value]
+
+    @strawberry.field
+    def loaded(self, info: Info) -> int:
+        # A synchronous resolver handing back the loader's awaitable, as schema/deferred.py does.
+        loader: DataLoader[str, int] = info.context["lengths"]
+        return loader.load(self.name)  # type: ignore[return-value]
 
 
 def item(name: str, **changes: Any) -> Item:
@@ -77,109 +206,296 @@ def item(name: str, **changes: Any) -> Item:
         "name": name,
         "colour": Colour.RED,
         "on": dt.date(2026, 1, 2),
+        "at": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
         "note": None,
         "required": "x",
         "count": 1,
         "tags": [Tag(name=f"{name}-t", weight=3)],
+        "strict_tags": [Tag(name=f"{name}-s", weight=1)],
+        "matrix": [[1, None], [], [2]],
     }
     return Item(**{**values, **changes})
 
 
 @strawberry.type
-class Query:
+class Root:
     @strawberry.field
     def items(self) -> list[Item | None]:
         return [
             item("a"),
             item("b", colour=Colour.BLUE, note="n", required=None),
             item("c", count="many", tags=[]),
+            item("d", strict_tags=[Tag(name="d-s", weight=2), None]),
         ]
 
     @strawberry.field
     def strict(self) -> Item | None:
-        return item("d")
+        return item("e")
+
+    @strawberry.field
+    async def first(self) -> Item:
+        await asyncio.sleep(0)
+        return item("f")
 
 
-QUERY = """{
+TEST_QUERY = """
+query Everything($times: Int!, $where: Where, $colours: [Colour!]) {
   __typename
   items {
-    __typename name colour on note shout required count
+    ...ItemParts
+    alias: name
+    name colour on at note shout required count
     tags { name weight }
     firstTag { __typename name ... on Tag { weight } }
-    broken repeat(times: 2) withInfo later
+    named { __typename name ... on Tag { weight } ... on Label { text } }
+    things { __typename ... on Tag { name } ... on Plain { value } }
+    odds { name }
+    shapes { __typename sides }
+    broken exceptionValue notAList asyncRaise
+    wrongType { name }
+    unresolvable { name }
+    repeat(times: $times) r3: repeat(times: 3)
+    filtered(where: $where, names: ["x", "y"])
+    literal: filtered(where: {prefix: "-", colours: $colours})
+    withInfo later syncReturningAwaitable loaded
+    laterTags { name }
+    awaitableItems { name }
+    matrix
+    strictTags { name }
+    skipped: name @skip(if: true)
+    included: name @include(if: true)
   }
   strict { brokenObject { name } }
-}"""
+  first { name tags { ... on Named { name } } }
+}
+
+fragment ItemParts on Item { name tags { weight } }
+"""
+VARIABLES = {"times": 2, "where": {"prefix": "p:", "colours": ["BLUE"]}, "colours": ["RED"]}
 
 
-async def run(executor: type[Any] | None) -> dict[str, Any]:
-    schema = strawberry.Schema(query=Query, execution_context_class=executor)
-    result = await schema.execute(QUERY)
-    return {
-        "data": result.data,
-        "errors": sorted((e.message, tuple(e.path or ())) for e in result.errors or []),
-    }
+def _answer(result: Any) -> dict[str, Any]:
+    errors = [
+        (
+            e.message,
+            tuple(e.path or ()),
+            tuple((loc.line, loc.column) for loc in e.locations or ()),
+        )
+        for e in result.errors or []
+    ]
+    return {"data": result.data, "errors": sorted(errors)}
 
 
-def test_the_shortcut_answers_as_graphql_core_does() -> None:
-    shortcut, reference = asyncio.run(run(RelgraphExecutor)), asyncio.run(run(None))
-    assert shortcut == reference
-    data = shortcut["data"]
-    assert data is not None
-    assert data["items"][0] == {
-        "__typename": "Item",
-        "name": "a",
-        "colour": "RED",
-        "on": "2026-01-02",
-        "note": None,
-        "shout": "A",
-        "required": "x",
-        "count": 1,
-        "tags": [{"name": "a-t", "weight": 3}],
-        "firstTag": {"__typename": "Tag", "name": "a-t", "weight": 3},
-        "broken": None,
-        "repeat": "aa",
-        "withInfo": "withInfo",
-        "later": "a",
-    }
-    # A null in a non-null field, or a value its scalar refuses, nulls the item; an error in a
-    # non-null object field nulls its parent up to the nearest nullable field.
-    assert data["items"][1] is None and data["items"][2] is None
+async def _run(
+    executor: type[Any] | None, query: str, variables: dict[str, Any], query_type: type = Root
+) -> tuple[dict[str, Any], list[list[str]]]:
+    batches: list[list[str]] = []
+
+    async def lengths(names: list[str]) -> list[int]:
+        batches.append(names)
+        return [len(n) for n in names]
+
+    schema = strawberry.Schema(
+        query=query_type, types=[Square, Triangle, Label], execution_context_class=executor
+    )
+    result = await schema.execute(
+        query, variable_values=variables, context_value={"lengths": DataLoader(load_fn=lengths)}
+    )
+    return _answer(result), batches
+
+
+def test_the_compiled_executor_answers_as_graphql_core_does() -> None:
+    (compiled, compiled_batches) = asyncio.run(_run(RelgraphExecutor, TEST_QUERY, VARIABLES))
+    (reference, reference_batches) = asyncio.run(_run(None, TEST_QUERY, VARIABLES))
+    assert compiled == reference
+    # Siblings' loads still batch into one call, as they do under graphql-core.
+    assert compiled_batches == reference_batches and len(compiled_batches) == 1
+
+    data = compiled["data"]
+    first = data["items"][0]
+    assert first["filtered"] == ["p:x", "p:y", "blue"] and first["literal"] == ["red"]
+    assert first["withInfo"] == "withInfo@items.0.withInfo"
+    assert first["named"][1] == {"__typename": "Label", "name": "a-l", "text": "t"}
+    assert [s["__typename"] for s in first["shapes"]] == ["Square", "Triangle"]
+    assert first["odds"] == [{"name": "odd-1"}, None, {"name": "odd-2"}]
+    assert first["awaitableItems"] == [{"name": "a-t"}, None]
+    assert first["skipped" if "skipped" in first else "included"] == "a"
+    assert "skipped" not in first
+    # A null in a non-null field or a list item, or a value its scalar refuses, nulls the item;
+    # an error in a non-null object field nulls its parent up to the nearest nullable field.
+    assert data["items"][1] is None and data["items"][2] is None and data["items"][3] is None
     assert data["strict"] is None
-    messages = dict((path, message) for message, path in shortcut["errors"])
+    messages = {path: message for message, path, _ in compiled["errors"]}
     assert messages[("items", 1, "required")] == (
         "Cannot return null for non-nullable field Item.required."
     )
     assert messages[("items", 2, "count")].startswith("Int cannot represent")
+    assert messages[("items", 3, "strictTags", 1)] == (
+        "Cannot return null for non-nullable field Item.strictTags."
+    )
     assert messages[("items", 0, "broken")] == "no value for a"
+    assert messages[("items", 0, "exceptionValue")] == "returned, not raised"
+    assert messages[("items", 0, "notAList")].startswith("Expected Iterable")
+    assert messages[("items", 0, "odds", 1)].startswith("Expected value of type 'Odd'")
+    assert messages[("items", 0, "wrongType")].startswith("Expected value of type 'Tag'")
+    assert messages[("items", 0, "unresolvable")].startswith("Abstract type 'Named' must resolve")
+    assert messages[("items", 0, "asyncRaise")] == "async failure"
     assert messages[("strict", "brokenObject")] == "no tag"
 
 
-def test_plain_fields_and_plain_methods_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strawberry hands the executor a middleware manager on every request, empty unless an
-    extension wraps resolvers: the shortcut must still answer the fields it is meant for."""
-    original = StrawberryGraphQLCoreExecutionContext.execute_field
-    reached: list[str] = []
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Variables in @skip/@include: the plan would depend on them, so graphql-core runs it.
+        "query($on: Boolean!) { items { name note @include(if: $on) } }",
+        "query($off: Boolean!) { items { ... @skip(if: $off) { name } shout } }",
+        # Introspection runs on the compiled path, through the meta fields' own resolvers.
+        get_introspection_query(),
+        '{ __schema { queryType { name } } __type(name: "Item") { name kind } }',
+    ],
+)
+def test_other_documents_answer_as_graphql_core_does(query: str) -> None:
+    variables = {"on": True, "off": False}
+    assert (
+        asyncio.run(_run(RelgraphExecutor, query, variables))[0]
+        == asyncio.run(_run(None, query, variables))[0]
+    )
+
+
+def _graphql_core_calls(monkeypatch: pytest.MonkeyPatch, query: str) -> int:
+    calls: list[str] = []
+    original = Executor.execute_field
 
     def spy(self: Any, parent_type: Any, source: Any, fields: Any, *rest: Any) -> Any:
-        reached.append(f"{parent_type.name}.{fields[0].node.name.value}")
+        calls.append(f"{parent_type.name}.{fields[0].node.name.value}")
         return original(self, parent_type, source, fields, *rest)
 
-    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", spy)
-    asyncio.run(run(RelgraphExecutor))
-    # graphql-core answers: __typename (its own), fields with arguments, info or a coroutine,
-    # and the values the shortcut declines (a null in Item.required, a string in Item.count, a
-    # method that raised), which graphql-core then reports.
-    assert set(reached) == {
-        "Query.__typename",
-        "Item.__typename",
-        "Tag.__typename",
-        "Item.repeat",
-        "Item.withInfo",
-        "Item.later",
-        "Item.required",
-        "Item.count",
-        "Item.broken",
+    monkeypatch.setattr(Executor, "execute_field", spy)
+    asyncio.run(_run(RelgraphExecutor, query, VARIABLES | {"on": True}))
+    return len(calls)
+
+
+def test_compiled_documents_never_reach_graphql_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _graphql_core_calls(monkeypatch, TEST_QUERY) == 0
+    fallback = "query($on: Boolean!) { items { name note @include(if: $on) } }"
+    assert _graphql_core_calls(monkeypatch, fallback) > 0
+
+
+@pytest.fixture(scope="module")
+def api_samples(driver: Any) -> dict[str, list[str]]:
+    customers = cypher(
+        driver,
+        "MATCH (c:Customer) WHERE EXISTS { (c)-[:HOLDS]->() } RETURN c.id AS id "
+        "ORDER BY COUNT { (c)--() } DESC, c.id LIMIT 12",
+    )
+    products = cypher(
+        driver,
+        "MATCH (p:Product) RETURN p.id AS id ORDER BY COUNT { ()-[:HOLDS]->(p) } DESC LIMIT 4",
+    )
+    companies = cypher(
+        driver,
+        "MATCH (c:Company) WHERE EXISTS { (c)<-[:EXECUTIVE_OF|OWNS]-() } RETURN c.id AS id "
+        "ORDER BY c.id LIMIT 4",
+    )
+    return {
+        "customer": [r["id"] for r in customers],
+        "product": [r["id"] for r in products],
+        "party": [r["id"] for r in companies],
     }
-    # Once per item at most: the shortcut answered the others.
-    assert reached.count("Item.required") == 1 and reached.count("Item.count") == 1
+
+
+API_QUERIES = {
+    "customer": """
+    query($id: ID!) {
+      customer(id: $id) {
+        id name partyType segment valueTier since assets onProhibitionList
+        party { __typename ... on Person { nationalId phone address birthDate }
+                ... on Company { creditCode industry size founded } }
+        homeBranch { id name kind parent { name } }
+        managers { role since employee { id name roles branch { name } } }
+        holdings(first: 7) { totalCount pageInfo { hasNextPage endCursor }
+          edges { cursor node { amount since shareOfIssue
+            product { id name type issuer { name }
+                      underwriters { role share underwriter { name } } } } } }
+        fees(itemsPerProduct: 3) { billed paid owed overdue overdueCount
+          byProduct { product { id } billed owed items { id dueOn owed daysOverdue status } } }
+        riskWarnings { level category open raisedOn }
+        tagsByCategory { category tags { name score } }
+        interactions(first: 4) { kind topic at channel pushedBy { name } }
+        interestSummary { topic score }
+        linkedParties { type role share title since
+          party { id name ... on Person { phone }
+                  linkedParties(first: 3) { role party { name } } } }
+      }
+    }""",
+    "product": """
+    query($id: ID!) {
+      product(id: $id) {
+        id name type issueSize
+        issuer { id name isCustomer }
+        leadUnderwriter { role underwriter { name } }
+        coUnderwriters { share underwriter { id } }
+        holders(first: 20) { totalCount edges { node { amount shareOfIssue
+          holderParty { id name ... on Company { industry } } } } }
+        holderSegments { segment holders }
+      }
+    }""",
+    "party": """
+    query($id: ID!) {
+      party(id: $id) {
+        __typename id name region isCustomer onProhibitionList
+        customer { segment holdings(first: 2) { edges { node { amount } } } }
+        linkedParties { type role party { __typename id name } }
+        listEntries { list listName active }
+      }
+    }""",
+}
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.FRONTEND])
+def test_the_api_schema_answers_as_under_graphql_core(
+    neo4j_config: Neo4jConfig,
+    api_samples: dict[str, list[str]],
+    frontend: Caller,
+    admin: Caller,
+    role: Role,
+) -> None:
+    """The real schema over the real bank: every sample, each query, both executors, for an
+    unscoped caller and for a branch-scoped one whose forbidden customers raise errors."""
+    caller = admin if role is Role.ADMIN else frontend
+
+    async def compare() -> int:
+        db = Database(neo4j_config)
+        config = StrawberryConfig(disable_field_suggestions=True)
+        schemas = [
+            RelgraphSchema(
+                query=Query, types=[Person, Company], config=config, execution_context_class=cls
+            )
+            for cls in (RelgraphExecutor, None)
+        ]
+        principal = Principal(employee_id=caller.employee_id, roles=frozenset({role}))
+
+        async def scope(_: Principal) -> tuple[Any, list[str] | None]:
+            return None, caller.scope
+
+        compared = 0
+        try:
+            for name, query in API_QUERIES.items():
+                for id_ in api_samples[name]:
+                    compiled, reference = [
+                        _answer(
+                            await schema.execute(
+                                query,
+                                variable_values={"id": id_},
+                                context_value=Context(db, principal, scope),
+                            )
+                        )
+                        for schema in schemas
+                    ]
+                    assert compiled == reference, (name, id_)
+                    compared += 1
+        finally:
+            await db.close()
+        return compared
+
+    assert asyncio.run(compare()) == sum(len(ids) for ids in api_samples.values())
