@@ -24,6 +24,7 @@ from graph.records import (
     RiskWarningRecord,
     TagRecord,
     UnderwritingRecord,
+    record,
     to_date,
 )
 
@@ -56,13 +57,13 @@ class CustomerFilter:
     party_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HoldingWithProduct:
     holding: HoldingRecord
     product: ProductRecord
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProductFees:
     product: ProductRecord
     billed: float
@@ -73,20 +74,20 @@ class ProductFees:
     fees: list[FeeRecord]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Manager:
     employee: EmployeeRecord
     role: str
     since: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkedParty:
     link: LinkRecord
     party: PartyRecord
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchHit:
     party: PartyRecord
     score: float
@@ -171,7 +172,7 @@ class DetailParts:
     underwritten: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PartyDetails:
     """The party's profile and the parts asked for; a part not asked for is None."""
 

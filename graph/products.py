@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from graph.db import Database
 from graph.parties import PageKey, Scope, group_by
-from graph.records import HoldingRecord, Page, PartyRecord, ProductRecord, SegmentCount
+from graph.records import (
+    HoldingRecord,
+    Page,
+    PartyRecord,
+    ProductRecord,
+    SegmentCount,
+    record,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,14 +25,14 @@ class ProductFilter:
     issuer_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Underwriter:
     party: PartyRecord
     role: str
     share: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Holder:
     holding: HoldingRecord
     party: PartyRecord

@@ -39,6 +39,7 @@ from typing import Any
 
 from graphql import (
     DirectiveNode,
+    FieldNode,
     GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
@@ -52,7 +53,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     Undefined,
-    VariableNode,
     get_argument_values,
     is_abstract_type,
     is_leaf_type,
@@ -65,6 +65,7 @@ from graphql.pyutils import Path, gather_with_cancel, inspect, is_iterable
 from graphql.type.introspection import TypeNameMetaFieldDef
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
@@ -82,6 +83,7 @@ class _Field:
     """One response key of one selection on one object type."""
 
     __slots__ = (
+        "call",
         "coerce",
         "complete",
         "details",
@@ -119,6 +121,9 @@ class _Field:
         self.resolve = field_def.resolve or default_field_resolver
         self.takes_args = bool(field_def.args or self.first_node.arguments)
         self.read = _reader(schema, parent_type, field_def) if not self.takes_args else None
+        self.call = (
+            _StrawberryCall.of(schema, field_def, self.first_node) if not self.read else None
+        )
         named = field_def.type
         self.nullable = not isinstance(named, GraphQLNonNull)
         if isinstance(named, GraphQLNonNull):
@@ -200,11 +205,105 @@ def _reader(
     return method if callable(method) else None
 
 
+def _converter(schema: GraphQLSchema) -> GraphQLCoreConverter | None:
+    converter = getattr(getattr(schema, "_strawberry_schema", None), "schema_converter", None)
+    return converter if isinstance(converter, GraphQLCoreConverter) else None
+
+
 def _has_exception_handlers(schema: GraphQLSchema) -> bool:
     """Strawberry's exception handlers wrap resolvers that would otherwise be plain methods."""
-    strawberry_schema = getattr(schema, "_strawberry_schema", None)
-    converter = getattr(strawberry_schema, "schema_converter", None)
-    return bool(getattr(converter, "_exception_handler_specs", ()))
+    return bool(getattr(_converter(schema), "_exception_handler_specs", ()))
+
+
+# Converted arguments are kept only when every value is one of these, so that no resolver can
+# change what the next request receives.
+_IMMUTABLE = (str, int, float, bool, type(None), enum.Enum)
+
+
+class _StrawberryCall:
+    """Calls a Strawberry resolver as Strawberry's own wrapper does when the field has no field
+    extensions and the schema no exception handlers: the arguments converted to their Python
+    types, then `self`, `root`/`parent` and `info` passed as the function asks. The wrapper also
+    builds an extension chain and re-derives every argument's name on each call; this does the
+    work once. A field whose arguments are all literals or defaults converts them once."""
+
+    __slots__ = (
+        "arguments",
+        "config",
+        "constant",
+        "definition",
+        "function",
+        "info_name",
+        "literal",
+        "scalars",
+        "source_names",
+        "with_self",
+    )
+
+    def __init__(
+        self,
+        definition: StrawberryField,
+        converter: GraphQLCoreConverter,
+        function: Callable[..., Any],
+        literal: bool,
+    ) -> None:
+        resolver = definition.base_resolver
+        assert resolver is not None
+        self.definition = definition
+        self.function = function
+        self.arguments = definition.arguments
+        self.config = converter.config
+        self.scalars = converter.scalar_registry
+        self.with_self = resolver.self_parameter is not None
+        self.source_names = [
+            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+        ]
+        self.info_name = resolver.info_parameter.name if resolver.info_parameter else None
+        self.literal = literal
+        self.constant: dict[str, Any] | None = None
+
+    @classmethod
+    def of(
+        cls, schema: GraphQLSchema, field_def: GraphQLField, node: FieldNode
+    ) -> _StrawberryCall | None:
+        definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+        converter = _converter(schema)
+        if (
+            not isinstance(definition, StrawberryField)
+            or converter is None
+            or definition.extensions
+            or definition.base_resolver is None
+            or not callable(definition.base_resolver.wrapped_func)
+            or _has_exception_handlers(schema)
+        ):
+            return None
+        finder = _VariableUses()
+        visit(node, finder)
+        return cls(definition, converter, definition.base_resolver.wrapped_func, not finder.found)
+
+    def __call__(
+        self, source: Any, raw_info: GraphQLResolveInfo[Any], raw_arguments: dict[str, Any]
+    ) -> Any:
+        info = self.config.info_class(_raw_info=raw_info, _field=self.definition)
+        kwargs = self.constant
+        if kwargs is None:
+            kwargs = convert_arguments(
+                raw_arguments,
+                self.arguments,
+                scalar_registry=self.scalars,
+                config=self.config,
+                info=info,
+            )
+            if self.literal and all(isinstance(v, _IMMUTABLE) for v in kwargs.values()):
+                self.constant = kwargs
+        kwargs = dict(kwargs)
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = info
+        if self.with_self:
+            return self.function(source, **kwargs)
+        return self.function(**kwargs)
 
 
 # Completers: one closure per field and type wrapper, made once, each doing what graphql-core's
@@ -556,7 +655,9 @@ def _resolve(
     """graphql-core's execute_field: the real resolver, with a resolve-info and the arguments."""
     path = Path(parent_path, field.key, field.parent_name)
     info = field.info(executor, path)
+    call = field.call
     try:
+        # Arguments already converted for good need no coercing either.
         args = (
             get_argument_values(
                 field.field_def,
@@ -565,10 +666,12 @@ def _resolve(
                 field.details[0].fragment_variable_values,
                 executor.hide_suggestions,
             )
-            if field.takes_args
+            if field.takes_args and (call is None or call.constant is None)
             else {}
         )
-        result = field.resolve(source, info, **args)
+        result = (
+            call(source, info, args) if call is not None else field.resolve(source, info, **args)
+        )
         if executor.is_awaitable(result):
             return _complete_later(executor, field, result, path)
         completed = field.complete(executor, result, path, path)
@@ -632,10 +735,27 @@ class _VariableDirectives(Visitor):
         self.found = False
 
     def enter_directive(self, node: DirectiveNode, *_: Any) -> Any:
-        if any(isinstance(arg.value, VariableNode) for arg in node.arguments or ()):
+        uses = _VariableUses()
+        visit(node, uses)
+        if uses.found:
             self.found = True
             return Visitor.BREAK
         return None
+
+
+class _VariableUses(Visitor):
+    """Finds a variable anywhere below a node, in lists and input objects too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_variable(self, *_: Any) -> Any:
+        self.found = True
+        return Visitor.BREAK
+
+    def enter_selection_set(self, *_: Any) -> Any:
+        return Visitor.SKIP  # a field's own arguments only, not its sub-selection's
 
 
 # Compiled root selections, by operation. The entry keeps the operation (and the schema) it was

@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLResolveInfo, get_introspection_query
 from graphql.execution.executor import Executor
 from strawberry.dataloader import DataLoader
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -168,6 +169,11 @@ class Item:
         return [f"{prefix}{n}" for n in names or []] + colours
 
     @strawberry.field
+    def grow(self, names: list[str], colour: Colour = Colour.RED) -> list[str]:
+        names.append(colour.value)  # a resolver that changes its argument in place
+        return names
+
+    @strawberry.field
     def with_info(self, info: Info) -> str:
         return f"{info.field_name}@{'.'.join(str(k) for k in info.path.as_list())}"
 
@@ -257,6 +263,7 @@ query Everything($times: Int!, $where: Where, $colours: [Colour!]) {
     repeat(times: $times) r3: repeat(times: 3)
     filtered(where: $where, names: ["x", "y"])
     literal: filtered(where: {prefix: "-", colours: $colours})
+    grow(names: ["x"]) blue: grow(names: [], colour: BLUE)
     withInfo later syncReturningAwaitable loaded
     laterTags { name }
     awaitableItems { name }
@@ -266,7 +273,7 @@ query Everything($times: Int!, $where: Where, $colours: [Colour!]) {
     included: name @include(if: true)
   }
   strict { brokenObject { name } }
-  first { name tags { ... on Named { name } } }
+  first { name tags { ... on Named { name } } grow(names: ["y"]) }
 }
 
 fragment ItemParts on Item { name tags { weight } }
@@ -286,8 +293,19 @@ def _answer(result: Any) -> dict[str, Any]:
     return {"data": result.data, "errors": sorted(errors)}
 
 
+def _schema(executor: type[Any] | None) -> strawberry.Schema:
+    # The parser cache hands back the same document for the same text, as in the app, so that
+    # one schema's later requests run on plans compiled by the first.
+    return strawberry.Schema(
+        query=Root,
+        types=[Square, Triangle, Label],
+        execution_context_class=executor,
+        extensions=[ParserCache],
+    )
+
+
 async def _run(
-    executor: type[Any] | None, query: str, variables: dict[str, Any], query_type: type = Root
+    executor: type[Any] | strawberry.Schema | None, query: str, variables: dict[str, Any]
 ) -> tuple[dict[str, Any], list[list[str]]]:
     batches: list[list[str]] = []
 
@@ -295,9 +313,7 @@ async def _run(
         batches.append(names)
         return [len(n) for n in names]
 
-    schema = strawberry.Schema(
-        query=query_type, types=[Square, Triangle, Label], execution_context_class=executor
-    )
+    schema = executor if isinstance(executor, strawberry.Schema) else _schema(executor)
     result = await schema.execute(
         query, variable_values=variables, context_value={"lengths": DataLoader(load_fn=lengths)}
     )
@@ -315,6 +331,8 @@ def test_the_compiled_executor_answers_as_graphql_core_does() -> None:
     first = data["items"][0]
     assert first["filtered"] == ["p:x", "p:y", "blue"] and first["literal"] == ["red"]
     assert first["withInfo"] == "withInfo@items.0.withInfo"
+    assert first["grow"] == ["x", "red"] and first["blue"] == ["blue"]
+    assert data["first"]["grow"] == ["y", "red"]
     assert first["named"][1] == {"__typename": "Label", "name": "a-l", "text": "t"}
     assert [s["__typename"] for s in first["shapes"]] == ["Square", "Triangle"]
     assert first["odds"] == [{"name": "odd-1"}, None, {"name": "odd-2"}]
@@ -341,6 +359,15 @@ def test_the_compiled_executor_answers_as_graphql_core_does() -> None:
     assert messages[("items", 0, "unresolvable")].startswith("Abstract type 'Named' must resolve")
     assert messages[("items", 0, "asyncRaise")] == "async failure"
     assert messages[("strict", "brokenObject")] == "no tag"
+
+
+def test_a_compiled_plan_answers_later_requests_alike() -> None:
+    """Plans, and arguments converted once, outlive a request: a resolver that changes its list
+    argument must not change what the next request (or the next item) receives."""
+    schema = _schema(RelgraphExecutor)
+    reference = asyncio.run(_run(None, TEST_QUERY, VARIABLES))[0]
+    for _ in range(3):
+        assert asyncio.run(_run(schema, TEST_QUERY, VARIABLES))[0] == reference
 
 
 @pytest.mark.parametrize(
