@@ -400,12 +400,12 @@ async def bench_http(
             f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
         )
         if args.only in (None, "360"):
-            meter = CpuMeter(pids)
+            meter = CpuMeter({**pids, "bench client": os.getpid()})
             samples = await hammer(customer, customers, args.concurrency, args.requests)
             print(f"GraphQL customer 360          : {percentiles(samples)}")
             print(meter.report(args.requests))
         if args.only in (None, "holders"):
-            meter = CpuMeter(pids)
+            meter = CpuMeter({**pids, "bench client": os.getpid()})
             samples = await hammer(holders, products, args.concurrency, args.requests)
             print(f"GraphQL product.holders(50)   : {percentiles(samples)}")
             print(meter.report(args.requests))

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -56,33 +57,85 @@ def _by_param(
     return load
 
 
+def _loader(fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
+    return DataLoader(load_fn=fn, max_batch_size=1000)
+
+
 class Loaders:
+    """The request's loaders, each made on first use: a request uses two or three of them, and
+    making all twelve was a few microseconds of every request. Each load function closes over the
+    database, not over this object, so that no loader holds a reference cycle."""
+
     def __init__(
         self, db: Database, today: dt.date, scope_getter: Callable[[], Awaitable[list[str] | None]]
     ) -> None:
-        def loader(fn: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> DataLoader[Any, Any]:
-            return DataLoader(load_fn=fn, max_batch_size=1000)
+        self._db = db
+        self._today = today
+        self._scope_getter = scope_getter
 
-        self.party = loader(lambda ids: parties.parties_by_ids(db, ids))
-        self.product = loader(lambda ids: products.products_by_ids(db, ids))
-        self.branch = loader(lambda ids: org.branches_by_ids(db, ids))
-        self.employee = loader(lambda ids: org.employees_by_ids(db, ids))
-        self.details = loader(
-            _by_param(lambda ids, parts: parties.party_details(db, ids, parts, today))
-        )
-        self.list_entries = loader(lambda ids: parties.list_entries_by_parties(db, ids))
-        self.issuer = loader(lambda ids: products.issuers_by_products(db, ids))
-        self.underwriters = loader(lambda ids: products.underwriters_by_products(db, ids))
+    @cached_property
+    def party(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: parties.parties_by_ids(db, ids))
+
+    @cached_property
+    def product(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: products.products_by_ids(db, ids))
+
+    @cached_property
+    def branch(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: org.branches_by_ids(db, ids))
+
+    @cached_property
+    def employee(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: org.employees_by_ids(db, ids))
+
+    @cached_property
+    def details(self) -> DataLoader[Any, Any]:
+        db, today = self._db, self._today
+        return _loader(_by_param(lambda ids, parts: parties.party_details(db, ids, parts, today)))
+
+    @cached_property
+    def list_entries(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: parties.list_entries_by_parties(db, ids))
+
+    @cached_property
+    def issuer(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: products.issuers_by_products(db, ids))
+
+    @cached_property
+    def underwriters(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: products.underwriters_by_products(db, ids))
+
+    @cached_property
+    def holders(self) -> DataLoader[Any, Any]:
+        db, scope_getter = self._db, self._scope_getter
 
         async def holders(keys: list[PageKey]) -> list[products.HolderPage]:
             return await products.holders_pages(db, keys, await scope_getter())
 
-        self.holders = loader(holders)
-        self.holder_segments = loader(lambda ids: products.holder_segments_by_products(db, ids))
-        self.branch_children = loader(lambda ids: org.branch_children(db, ids))
-        self.branch_employees = loader(
-            _by_param(lambda ids, limit: org.employees_by_branches(db, ids, limit))
-        )
+        return _loader(holders)
+
+    @cached_property
+    def holder_segments(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: products.holder_segments_by_products(db, ids))
+
+    @cached_property
+    def branch_children(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: org.branch_children(db, ids))
+
+    @cached_property
+    def branch_employees(self) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(_by_param(lambda ids, limit: org.employees_by_branches(db, ids, limit)))
 
 
 class _CallerScope:

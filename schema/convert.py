@@ -1,39 +1,51 @@
 """GraphQL objects are built from domain records by copying the fields they share by name.
 
-Plain fields resolve by attribute lookup, which is far cheaper in Strawberry than a resolver
-method per field, and it keeps each type a declaration of what it shows.
+Plain fields resolve by attribute lookup, which is far cheaper than a resolver method per field,
+and it keeps each type a declaration of what it shows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+Builder = Callable[[type[Any], Any, dict[str, Any]], Any]
 
-# (GraphQL type, record type) -> the names copied from the record, and whether the type keeps
-# the record itself in a private `record` field. Worked out once per pair: records of one type
-# always have the same fields.
-_COPY_PLANS: dict[tuple[type[Any], type[Any]], tuple[tuple[str, ...], bool]] = {}
+# (GraphQL type, record type, names given as extras) -> a function building the type from such a
+# record. Worked out once per triple: records of one type always have the same fields, and each
+# call site passes the same extras.
+_BUILDERS: dict[tuple[type[Any], type[Any], tuple[str, ...]], Builder] = {}
 
 
-def _copy_plan(cls: type[Any], record: object) -> tuple[tuple[str, ...], bool]:
-    key = (cls, type(record))
-    plan = _COPY_PLANS.get(key)
-    if plan is None:
-        names = [f.name for f in dataclasses.fields(cls) if f.init]
-        shared = tuple(n for n in names if n != "record" and hasattr(record, n))
-        plan = _COPY_PLANS[key] = (shared, "record" in names)
-    return plan
+def _builder(cls: type[Any], record: object, extra: tuple[str, ...]) -> Builder:
+    """A constructor call naming each copied field, generated as dataclasses generates __init__:
+    half the cost of gathering the values into a dict first, and a 360 builds ~40 objects. The
+    names are the dataclass's own field names, checked to be identifiers."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init]
+    copied = [n for n in names if n != "record" and n not in extra and hasattr(record, n)]
+    if not all(n.isidentifier() for n in copied):
+        raise TypeError(f"{cls.__name__} has a field name that is not an identifier")
+    arguments = [f"{n}=record.{n}" for n in copied]
+    if "record" in names and "record" not in extra:
+        arguments.append("record=record")
+    source = (
+        f"def build(cls, record, extra):\n    return cls({', '.join([*arguments, '**extra'])})\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - made of field names only, see above
+    build: Builder = namespace["build"]
+    return build
 
 
 def from_record(cls: type[T], record: object, **extra: Any) -> T:
     """`cls` takes every field `record` has of the same name (and `record` itself, when it has a
     private `record` field); `extra` fills or overrides the rest."""
-    shared, keeps_record = _copy_plan(cls, record)
-    values = {name: getattr(record, name) for name in shared}
-    if keeps_record:
-        values["record"] = record
-    values.update(extra)
-    return cls(**values)
+    key = (cls, type(record), tuple(extra))
+    build = _BUILDERS.get(key)
+    if build is None:
+        build = _BUILDERS[key] = _builder(cls, record, key[2])
+    result: T = build(cls, record, extra)
+    return result

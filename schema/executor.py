@@ -41,6 +41,7 @@ from graphql import (
     DirectiveNode,
     FieldNode,
     GraphQLAbstractType,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
@@ -128,7 +129,7 @@ class _Field:
         self.nullable = not isinstance(named, GraphQLNonNull)
         if isinstance(named, GraphQLNonNull):
             named = named.of_type
-        self.coerce = named.coerce_output_value if is_leaf_type(named) else None
+        self.coerce = _coercer(named) if is_leaf_type(named) else None
         self.complete: Completer = _completer(self, field_def.type)
 
     def info(self, executor: RelgraphExecutor, path: Path) -> GraphQLResolveInfo[Any]:
@@ -339,8 +340,31 @@ def _non_null_completer(field: _Field, inner_type: GraphQLOutputType) -> Complet
     return complete
 
 
+def _coercer(type_: Any) -> Callable[[Any], Any]:
+    """The leaf type's output coercion; for an enum, remembered per member. Strawberry's enum
+    type finds a member's name by scanning its values, and a 360 has dozens of enum values."""
+    coerce: Callable[[Any], Any] = type_.coerce_output_value
+    if not isinstance(type_, GraphQLEnumType):
+        return coerce
+    # Keyed by class too: members of two str- or int-valued enums can be equal.
+    known: dict[tuple[type, Any], Any] = {}
+
+    def coerce_enum(value: Any) -> Any:
+        if not isinstance(value, enum.Enum):
+            return coerce(value)
+        key = (type(value), value)
+        coerced = known.get(key)
+        if coerced is None:
+            coerced = coerce(value)
+            if coerced is not None and coerced is not Undefined:
+                known[key] = coerced
+        return coerced
+
+    return coerce_enum
+
+
 def _leaf_completer(type_: Any) -> Completer:
-    coerce = type_.coerce_output_value
+    coerce = _coercer(type_)
 
     def complete(executor: RelgraphExecutor, value: Any, path: Path, field_path: Path) -> Any:
         if isinstance(value, Exception):

@@ -29,7 +29,7 @@ from schema.convert import from_record
 from schema.deferred import now_or_later
 from schema.errors import ApiError, ForbiddenError, InvalidArgumentError, NotFoundError
 from schema.pagination import Connection, Edge, PageInfo, bounded, edges_and_page_info, page_window
-from schema.selection import SelectedField, children_named, selected_fields
+from schema.selection import SelectedField, children_named, from_selection
 
 if TYPE_CHECKING:
     from schema.org import Branch, Employee
@@ -87,7 +87,7 @@ class Party:
     def customer(self, info: CtxInfo) -> Customer | None:
         if not self.record.is_customer:
             return None
-        return customer_of(self.record, parts_for(selected_fields(info)))
+        return customer_of(self.record, from_selection(info, parts_for))
 
     @strawberry.field(description="Owners, executives, employer, family and other ties.")
     async def linked_parties(
@@ -212,7 +212,7 @@ async def linked_parties(
     types: list[model.LinkType] | None,
     first: int | None,
 ) -> list[PartyLink]:
-    part = _links_part(types, first, _links_full(selected_fields(info)))
+    part = _links_part(types, first, from_selection(info, _links_full))
     details = await _details(info, party_id, shared, "links", part)
     return _visible_links(details, await info.context.scope())
 
@@ -572,7 +572,7 @@ class Customer:
         types: list[model.LinkType] | None = None,
         first: int | None = DEFAULT_LINKS,
     ) -> list[PartyLink]:
-        part = _links_part(types, first, _links_full(selected_fields(info)))
+        part = _links_part(types, first, from_selection(info, _links_full))
         return self._part(info, "links", part, _visible_links)
 
 
@@ -628,6 +628,11 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
             # one is reported by the field's own resolver.
             continue
     return replace(NO_PARTS, **wanted)
+
+
+def _page_parts(fields: Iterable[SelectedField]) -> DetailParts:
+    """The parts a connection's selection asks for on each `edges { node }`."""
+    return parts_for(children_named(children_named(fields, "edges"), "node"))
 
 
 def _links_part(
@@ -736,7 +741,7 @@ class PartyQuery:
     async def customer(self, info: CtxInfo, id: strawberry.ID) -> Customer:
         # The profile comes with the details the selection asks for: one statement in all. The
         # details of a customer out of scope are fetched but never shown.
-        parts = parts_for(selected_fields(info))
+        parts = from_selection(info, parts_for)
         details = await info.context.loaders.details.load(ParamKey(str(id), parts))
         if details is None:
             raise NotFoundError("party", str(id))
@@ -832,7 +837,7 @@ async def customers_connection(
     )
     for record in records:
         info.context.loaders.party.prime(record.id, record)
-    parts = parts_for(children_named(children_named(selected_fields(info), "edges"), "node"))
+    parts = from_selection(info, _page_parts)
     # The page's details in one statement, fetched now rather than as each field asks: the same
     # statement the loader would batch, and the customers' fields then need no await.
     details: list[PartyDetails | None] = (

@@ -8,16 +8,21 @@ not evaluated, so a skipped field may be fetched but never answered: a superset,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
 )
 from graphql.utilities import value_from_ast_untyped
 from strawberry.types import Info
@@ -59,6 +64,51 @@ def selected_fields(info: Info[Any, Any]) -> Iterator[SelectedField]:
     document = _Document(raw.fragments, values if isinstance(values, dict) else values.coerced)
     for node in raw.field_nodes:
         yield from _fields(node.selection_set, document)
+
+
+T = TypeVar("T")
+
+# (what is worked out, the current field's nodes by identity) -> (those nodes, the answer). The
+# entry holds the nodes, so that their ids cannot be reused while it lives; bounded as the
+# document caches are.
+_WORKED_OUT: OrderedDict[tuple[Any, ...], tuple[list[FieldNode], Any]] = OrderedDict()
+_WORKED_OUT_SIZE = 4096
+
+
+def from_selection(info: Info[Any, Any], work_out: Callable[[Iterator[SelectedField]], T]) -> T:
+    """`work_out(selected_fields(info))`, remembered for the current field's nodes when no
+    argument under them names a variable: the answer then depends on the document alone, and
+    front ends send the same few documents over and over. `work_out` must be a module-level
+    function, so that it is the same object on every call."""
+    nodes = info._raw_info.field_nodes
+    key = (work_out, *map(id, nodes))
+    entry = _WORKED_OUT.get(key)
+    if entry is not None and all(a is b for a, b in zip(entry[0], nodes, strict=True)):
+        _WORKED_OUT.move_to_end(key)
+        answer: T = entry[1]
+        return answer
+    answer = work_out(selected_fields(info))
+    if not any(_names_a_variable(field) for field in selected_fields(info)):
+        _WORKED_OUT[key] = (list(nodes), answer)
+        if len(_WORKED_OUT) > _WORKED_OUT_SIZE:
+            _WORKED_OUT.popitem(last=False)
+    return answer
+
+
+def _names_a_variable(field: SelectedField) -> bool:
+    return any(_has_variable(a.value) for a in field.node.arguments or ()) or any(
+        _names_a_variable(child) for child in field.children()
+    )
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
 
 
 def children_named(fields: Iterable[SelectedField], name: str) -> Iterator[SelectedField]:

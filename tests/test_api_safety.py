@@ -296,6 +296,12 @@ def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once
     assert via_fragments[0] == inline[0] == 1  # the profile and every detail, in one statement
     assert via_fragments[1]["holdings"] == inline[1]["holdings"]
     assert via_fragments[1]["linkedParties"] == inline[1]["linkedParties"]
+    # The analysis of a document is remembered only when no variable can change it: the same
+    # document with other variables is analysed again, and a literal one answers alike.
+    assert statements(INLINE) == inline
+    wider = statements(VIA_FRAGMENTS, n=1, types=None)
+    assert wider[0] == 1 and len(wider[1]["holdings"]["edges"]) == 1
+    assert len(wider[1]["linkedParties"]) <= 1
 
 
 def test_a_request_leaves_no_records_for_the_cyclic_gc(client: TestClient, admin: Caller) -> None:
