@@ -426,6 +426,7 @@ def api_samples(driver: Any) -> dict[str, list[str]]:
     )
     return {
         "customer": [r["id"] for r in customers],
+        "errors": [r["id"] for r in customers[:3] + companies[:3]],
         "product": [r["id"] for r in products],
         "party": [r["id"] for r in companies],
     }
@@ -466,6 +467,13 @@ API_QUERIES = {
           holderParty { id name ... on Company { industry } } } } }
         holderSegments { segment holders }
       }
+    }""",
+    # Errors from resolvers: arguments out of range, a party that is no customer, one out of the
+    # caller's scope. One root field only: when two non-null root fields fail, which error
+    # reaches the response depends on which statement Neo4j answers first, under either executor.
+    "errors": """
+    query($id: ID!) {
+      customer(id: $id) { id holdings(first: 101) { totalCount } riskWarnings(first: -1) { id } }
     }""",
     "party": """
     query($id: ID!) {
