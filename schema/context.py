@@ -73,25 +73,27 @@ class Loaders:
         self._today = today
         self._scope_getter = scope_getter
 
+    def _by_ids(
+        self, fetch: Callable[[Database, list[Any]], Awaitable[Sequence[Any]]]
+    ) -> DataLoader[Any, Any]:
+        db = self._db
+        return _loader(lambda ids: fetch(db, ids))
+
     @cached_property
     def party(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: parties.parties_by_ids(db, ids))
+        return self._by_ids(parties.parties_by_ids)
 
     @cached_property
     def product(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: products.products_by_ids(db, ids))
+        return self._by_ids(products.products_by_ids)
 
     @cached_property
     def branch(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: org.branches_by_ids(db, ids))
+        return self._by_ids(org.branches_by_ids)
 
     @cached_property
     def employee(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: org.employees_by_ids(db, ids))
+        return self._by_ids(org.employees_by_ids)
 
     @cached_property
     def details(self) -> DataLoader[Any, Any]:
@@ -100,18 +102,15 @@ class Loaders:
 
     @cached_property
     def list_entries(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: parties.list_entries_by_parties(db, ids))
+        return self._by_ids(parties.list_entries_by_parties)
 
     @cached_property
     def issuer(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: products.issuers_by_products(db, ids))
+        return self._by_ids(products.issuers_by_products)
 
     @cached_property
     def underwriters(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: products.underwriters_by_products(db, ids))
+        return self._by_ids(products.underwriters_by_products)
 
     @cached_property
     def holders(self) -> DataLoader[Any, Any]:
@@ -124,13 +123,11 @@ class Loaders:
 
     @cached_property
     def holder_segments(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: products.holder_segments_by_products(db, ids))
+        return self._by_ids(products.holder_segments_by_products)
 
     @cached_property
     def branch_children(self) -> DataLoader[Any, Any]:
-        db = self._db
-        return _loader(lambda ids: org.branch_children(db, ids))
+        return self._by_ids(org.branch_children)
 
     @cached_property
     def branch_employees(self) -> DataLoader[Any, Any]:

@@ -696,22 +696,20 @@ def _resolve(
         result = (
             call(source, info, args) if call is not None else field.resolve(source, info, **args)
         )
-        if executor.is_awaitable(result):
-            return _complete_later(executor, field, result, path)
-        completed = field.complete(executor, result, path, path)
-        if executor.is_awaitable(completed):
-            return _guarded(executor, completed, field.return_type, field.details, path)
     except Exception as error:
         executor.handle_field_error(error, field.return_type, field.details, path)
         return None
-    return completed
+    return _complete_at(executor, field, result, path)
 
 
 def _complete_read(
     executor: RelgraphExecutor, field: _Field, value: Any, parent_path: Path | None
 ) -> Any:
     """Completes a value read without the resolver, as _resolve completes a resolver's."""
-    path = Path(parent_path, field.key, field.parent_name)
+    return _complete_at(executor, field, value, Path(parent_path, field.key, field.parent_name))
+
+
+def _complete_at(executor: RelgraphExecutor, field: _Field, value: Any, path: Path) -> Any:
     try:
         if executor.is_awaitable(value):
             return _complete_later(executor, field, value, path)
