@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from strawberry.schema.schema import validate_document
 
+from api import app as app_module
 from api.app import create_app
 from api.settings import Environment, Settings
 from graph import parties
@@ -91,6 +92,76 @@ def test_batched_operations_and_get_requests_are_refused(client: TestClient, adm
         "/graphql", params={"query": "{ me { seesAllBranches } }"}, headers=admin.headers
     )
     assert get.status_code in (400, 404, 405)
+
+
+POSTS: list[tuple[str, dict[str, str]]] = [
+    ('{"query": "{ me { employee { id } } }"}', {}),
+    ('{"query": "{ me { employee { id } } }", "variables": null, "extensions": {}}', {}),
+    (
+        '{"query": "query A { me { seesAllBranches } } query B { __typename }", '
+        '"operationName": "B"}',
+        {},
+    ),
+    ('{"query": "query A { __typename } query B { __typename }"}', {}),
+    ('{"query": "query A { __typename }", "operationName": "C"}', {}),
+    ('{"query": "subscription { __typename }"}', {}),
+    ('{"query": "mutation { __typename }"}', {}),
+    ('{"query": "{ nope }"}', {}),
+    ('{"query": "{"}', {}),
+    ('{"query": ""}', {}),
+    ('{"variables": {}}', {}),
+    ('{"query": 7}', {}),
+    ('{"query": "{ __typename }", "variables": []}', {}),
+    ('{"query": "{ __typename }", "extensions": "x"}', {}),
+    ('[{"query": "{ __typename }"}]', {}),
+    ("{not json", {}),
+    ('{"query": "{ __typename }"}', {"content-type": "application/json; charset=utf-8"}),
+    ('{"query": "{ __typename }"}', {"accept": "text/event-stream"}),
+]
+
+
+@pytest.mark.parametrize(("body", "headers"), POSTS)
+def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
+    client: TestClient,
+    admin: Caller,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    headers: dict[str, str],
+) -> None:
+    """The app answers a plain JSON post itself (api/app.py); for any body, the status, type and
+    content must be what Strawberry's own view gives."""
+
+    def post() -> tuple[int, str, str]:
+        response = client.post(
+            "/graphql",
+            content=body,
+            headers={"content-type": "application/json", **admin.headers, **headers},
+        )
+        return response.status_code, response.headers["content-type"], response.text
+
+    fast = post()
+    monkeypatch.setattr(app_module, "_plain_json_post", lambda _: False)
+    assert fast == post()
+
+
+def test_a_plain_json_post_skips_strawberrys_view(
+    client: TestClient, admin: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refuse(*_: Any, **__: Any) -> None:
+        raise AssertionError("went through Strawberry's view")
+
+    monkeypatch.setattr(app_module._GraphQLApp, "run", refuse)
+    assert data(client, "{ me { employee { id } } }", admin.headers)["me"]["employee"]["id"]
+
+
+@pytest.mark.parametrize("body", ['"just a string"', "7", "null"])
+def test_a_json_body_that_is_no_object_is_a_clear_400(
+    client: TestClient, admin: Caller, body: str
+) -> None:
+    headers = {"content-type": "application/json", **admin.headers}
+    response = client.post("/graphql", content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.text == "The request body must be a JSON object"
 
 
 def test_introspection_and_graphiql_are_off_in_production(
