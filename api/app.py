@@ -143,6 +143,16 @@ def _plain_json_post(scope: Scope) -> bool:
     )
 
 
+async def _send_json(send: Send, body: bytes) -> None:
+    """A 200 JSON answer as two ASGI messages, what Starlette's Response sends for it."""
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+_JSON = b"application/json"
+
+
 class _GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app, serving /graphql (see RelgraphApp).
 
@@ -156,10 +166,13 @@ class _GraphQLApp(GraphQL[Context, None]):
             if _plain_json_post(scope):
                 request = Request(scope, receive)
                 try:
-                    response = await self._answer_json_post(request)
+                    answer = await self._answer_json_post(request)
                 except HTTPException as refused:  # as Strawberry's own __call__ answers it
-                    response = PlainTextResponse(refused.reason, status_code=refused.status_code)
-                await response(scope, receive, send)
+                    answer = PlainTextResponse(refused.reason, status_code=refused.status_code)
+                if isinstance(answer, bytes):
+                    await _send_json(send, answer)
+                else:
+                    await answer(scope, receive, send)
             else:
                 await super().__call__(scope, receive, send)
         except UnauthenticatedError as exc:
@@ -168,7 +181,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             headers = {"WWW-Authenticate": "Bearer"}
             await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
 
-    async def _answer_json_post(self, request: Request) -> Response:
+    async def _answer_json_post(self, request: Request) -> Response | bytes:
         """A single operation posted as JSON, the front ends' every request, answered as
         Strawberry's view answers it but without its general machinery (content negotiation
         through email.message, streaming transports, batches, sub-responses): about 30 µs less
@@ -205,8 +218,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         except (CannotGetOperationTypeError, InvalidOperationTypeError):
             # Refused before anything ran: Strawberry's view turns it into its 400.
             return await self.run(request, context=context)
-        body = self.encode_json(await self.process_result(request, result))
-        return Response(body, media_type="application/json")
+        return self.encode_json(await self.process_result(request, result))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

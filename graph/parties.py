@@ -268,7 +268,9 @@ def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> P
             [
                 LinkedParty(
                     LinkRecord.from_map(x["link"]),
-                    PartyRecord.from_map({**x["other"], **(x["other_rest"] or {})}),
+                    PartyRecord.from_map(
+                        x["other"] if x["other_rest"] is None else {**x["other"], **x["other_rest"]}
+                    ),
                 )
                 for x in row["links"]
             ],
