@@ -824,7 +824,12 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
             _PLANS[key] = (operation, self.schema, selection)
             if len(_PLANS) > _PLAN_CACHE_SIZE:
                 _PLANS.popitem(last=False)
-        if selection is None or self.abort_signal is not None or self.hooks is not None:
+        if (
+            selection is None
+            or self.abort_signal is not None
+            or self.hooks is not None
+            or self.field_resolver is not default_field_resolver  # plans assume the default
+        ):
             return None
         manager = self.middleware_manager  # Strawberry passes one on every request, often empty
         if manager is not None and manager.middlewares:
