@@ -187,7 +187,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         through email.message, streaming transports, batches, sub-responses): about 30 µs less
         per request. Anything else in the body goes to Strawberry's view, and a test compares the
         two answers on every kind of body."""
-        context = await self.get_context(request, Response())
+        context = self._context(request)
         try:
             data = self.decode_json(await request.body())
         except ValueError:
@@ -223,6 +223,9 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        return self._context(request)
+
+    def _context(self, request: Request | WebSocket) -> Context:
         state = _state(request)
         # An UnauthenticatedError here becomes a 401 (__call__); inside a resolver it would be a
         # GraphQL error instead.

@@ -2,8 +2,8 @@
 
 A record is read-only to the type checker (`record` is a dataclass transform with frozen
 fields, so mypy refuses an assignment) but not enforced at run time: a frozen dataclass sets each
-field through `object.__setattr__`, which made building a customer 360's ~60 records (a party
-record has 26 fields) cost half as much again as the driver's decoding of them.
+field through `object.__setattr__`, which was half the cost of building a customer 360's ~56
+records (a party record has 26 fields): 0.28 ms of it, measured, against 0.13 ms without.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class _FromMap:
 
     @classmethod
     def from_map(cls, data: dict[str, Any]) -> Self:
-        shape = _SHAPES.get(cls) or _shape(cls)
+        shape = _shape(cls)
         names = shape.names
         # Statements mostly return exactly the record's keys: one set comparison checks that.
         values = dict(data) if data.keys() <= names else {k: data[k] for k in data if k in names}

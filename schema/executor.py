@@ -35,7 +35,7 @@ import datetime as dt
 import enum
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     DirectiveNode,
@@ -430,7 +430,7 @@ def _list_completer(field: _Field, type_: GraphQLList[Any]) -> Completer:
             raise
         if not pending:
             return completed
-        return _gather_list(completed, pending)
+        return _gather(completed, pending)
 
     return complete
 
@@ -454,14 +454,18 @@ async def _item_later(
     return completed
 
 
-async def _gather_list(completed: list[Any], pending: list[int]) -> list[Any]:
+C = TypeVar("C", list[Any], dict[str, Any])
+
+
+async def _gather(completed: C, pending: list[Any]) -> C:
+    """`completed` (a list by index or an object by key) with its awaitable entries awaited,
+    concurrently, as graphql-core gathers a list's items or an object's fields."""
     if len(pending) == 1:
         completed[pending[0]] = await completed[pending[0]]
     else:
-        for index, value in zip(
-            pending, await gather_with_cancel(*(completed[i] for i in pending)), strict=True
-        ):
-            completed[index] = value
+        awaited = await gather_with_cancel(*(completed[k] for k in pending))
+        for key, value in zip(pending, awaited, strict=True):
+            completed[key] = value
     return completed
 
 
@@ -647,17 +651,7 @@ def _execute_fields(
         raise
     if not pending:
         return results
-    return _gather_fields(results, pending)
-
-
-async def _gather_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
-    if len(pending) == 1:
-        results[pending[0]] = await results[pending[0]]
-    else:
-        results.update(
-            zip(pending, await gather_with_cancel(*(results[k] for k in pending)), strict=True)
-        )
-    return results
+    return _gather(results, pending)
 
 
 def _leaf(executor: RelgraphExecutor, field: _Field, value: Any, parent_path: Path | None) -> Any:
@@ -785,8 +779,9 @@ class _VariableUses(Visitor):
 # however many distinct documents arrive; the parse cache hands back the same operation object
 # for the same query text.
 _PLAN_CACHE_SIZE = 1024
+RootPlan = dict[GraphQLObjectType, list[_Field]]
 _PLANS: OrderedDict[
-    tuple[int, int], tuple[OperationDefinitionNode, GraphQLSchema, _Selection | None]
+    tuple[int, int], tuple[OperationDefinitionNode, GraphQLSchema, RootPlan | None]
 ] = OrderedDict()
 
 
@@ -799,33 +794,32 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
         serially: bool,
         position_context: Any,
     ) -> Any:
-        selection = None if serially else self._root_selection()
-        if selection is None:
+        plan = None if serially else self._root_plan()
+        if plan is None:
             return super().execute_root_grouped_field_set(
                 root_type, root_value, grouped_field_set, serially, position_context
             )
-        fields = selection.by_type.get(root_type)
+        fields = plan.get(root_type)
         if fields is None:
-            fields = selection.by_type[root_type] = _compile(
-                self.schema, root_type, grouped_field_set
-            )
+            fields = plan[root_type] = _compile(self.schema, root_type, grouped_field_set)
         return _execute_fields(self, fields, root_value, None)
 
-    def _root_selection(self) -> _Selection | None:
-        """The operation's compiled root selection; None when graphql-core must run it."""
+    def _root_plan(self) -> RootPlan | None:
+        """The operation's compiled root fields, by root type; None when graphql-core must run
+        it."""
         operation = self.operation
         key = (id(operation), id(self.schema))
         entry = _PLANS.get(key)
         if entry is not None and entry[0] is operation and entry[1] is self.schema:
             _PLANS.move_to_end(key)
-            selection = entry[2]
+            plan = entry[2]
         else:
-            selection = _Selection([]) if self._compilable() else None
-            _PLANS[key] = (operation, self.schema, selection)
+            plan = {} if self._compilable() else None
+            _PLANS[key] = (operation, self.schema, plan)
             if len(_PLANS) > _PLAN_CACHE_SIZE:
                 _PLANS.popitem(last=False)
         if (
-            selection is None
+            plan is None
             or self.abort_signal is not None
             or self.hooks is not None
             or self.field_resolver is not default_field_resolver  # plans assume the default
@@ -834,7 +828,7 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager  # Strawberry passes one on every request, often empty
         if manager is not None and manager.middlewares:
             return None
-        return selection
+        return plan
 
     def _compilable(self) -> bool:
         if self.operation.operation != OperationType.QUERY:

@@ -68,11 +68,13 @@ def selected_fields(info: Info[Any, Any]) -> Iterator[SelectedField]:
 
 T = TypeVar("T")
 
-# (what is worked out, the current field's nodes by identity) -> (those nodes, the answer). The
-# entry holds the nodes, so that their ids cannot be reused while it lives; bounded as the
-# document caches are.
+# (what is worked out, the current field's nodes by identity) -> (those nodes, the answer, or
+# _VARIES). The entry holds the nodes, so that their ids cannot be reused while it lives; bounded
+# as the document caches are.
 _WORKED_OUT: OrderedDict[tuple[Any, ...], tuple[list[FieldNode], Any]] = OrderedDict()
 _WORKED_OUT_SIZE = 4096
+# Stands for the answer of a selection that names a variable: worked out on every call.
+_VARIES = object()
 
 
 def from_selection(info: Info[Any, Any], work_out: Callable[[Iterator[SelectedField]], T]) -> T:
@@ -85,13 +87,16 @@ def from_selection(info: Info[Any, Any], work_out: Callable[[Iterator[SelectedFi
     entry = _WORKED_OUT.get(key)
     if entry is not None and all(a is b for a, b in zip(entry[0], nodes, strict=True)):
         _WORKED_OUT.move_to_end(key)
-        answer: T = entry[1]
-        return answer
+        if entry[1] is not _VARIES:
+            answer: T = entry[1]
+            return answer
+        return work_out(selected_fields(info))
     answer = work_out(selected_fields(info))
-    if not any(_names_a_variable(field) for field in selected_fields(info)):
-        _WORKED_OUT[key] = (list(nodes), answer)
-        if len(_WORKED_OUT) > _WORKED_OUT_SIZE:
-            _WORKED_OUT.popitem(last=False)
+    # The verdict is remembered too, so a selection that names a variable is walked once.
+    varies = any(_names_a_variable(field) for field in selected_fields(info))
+    _WORKED_OUT[key] = (list(nodes), _VARIES if varies else answer)
+    if len(_WORKED_OUT) > _WORKED_OUT_SIZE:
+        _WORKED_OUT.popitem(last=False)
     return answer
 
 

@@ -220,7 +220,7 @@ def test_errors_outside_resolvers_are_masked_too(
     def broken(*_: object) -> None:
         raise RuntimeError("secret executor detail")
 
-    monkeypatch.setattr(executor.RelgraphExecutor, "_root_selection", broken)
+    monkeypatch.setattr(executor.RelgraphExecutor, "_root_plan", broken)
     body = gql(client, "{ me { employee { name } } }", admin.headers)
     error = body["errors"][0]
     assert error["message"] == "Internal server error"
