@@ -15,6 +15,7 @@ from api.settings import Settings, get_settings
 from graph.db import Database, GraphUnavailable
 from graph.local_server import PROJECT_ROOT, LocalServerError
 from graph.schema import apply_schema
+from queries import Q
 
 app = typer.Typer(
     help="relgraph: the bank's customer-relationship knowledge graph.", no_args_is_help=True
@@ -214,7 +215,7 @@ def demo(
 
     async def prepare(db: Database) -> None:
         await apply_schema(db)
-        rows = await db.read("get_meta", {"key": "demo_bank"})
+        rows = await db.read(Q.get_meta, {"key": "demo_bank"})
         if rows and rows[0]["value"] == marker_value:
             typer.echo("demo bank already loaded", err=True)
             return
@@ -229,7 +230,7 @@ def demo(
             raise _fail(
                 f"the demo bank had {summary.rejected} rejected rows: {summary.rejects[:3]}"
             )
-        await db.write("set_meta", {"key": "demo_bank", "value": marker_value})
+        await db.write(Q.set_meta, {"key": "demo_bank", "value": marker_value})
         typer.echo(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", err=True)
 
     with_database(settings, prepare)

@@ -38,7 +38,7 @@ from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
 from graph.schema import apply_schema
 from loaders.ingest import load_folder
 from loaders.synthetic import generate_bank
-from queries import load_catalog
+from queries import CypherQuery, Q
 from schema.access import Role
 
 CUSTOMER_360 = """
@@ -133,7 +133,7 @@ async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> Non
     try:
         await apply_schema(db)
         marker = f"{customers}:{seed}"
-        rows = await db.read("get_meta", {"key": "bench_bank"})
+        rows = await db.read(Q.get_meta, {"key": "bench_bank"})
         if rows and rows[0]["value"] == marker:
             return
         if not (folder / ".complete").exists():
@@ -143,7 +143,7 @@ async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> Non
         print("loading …", file=sys.stderr)
         summary = await load_folder(db, folder, batch_size=2000, progress=True)
         print(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", file=sys.stderr)
-        await db.write("set_meta", {"key": "bench_bank", "value": marker})
+        await db.write(Q.set_meta, {"key": "bench_bank", "value": marker})
     finally:
         await db.close()
 
@@ -179,22 +179,21 @@ async def direct(
 ) -> None:
     """The statements the two GraphQL queries send, in the same waves, straight through the
     driver: the floor the GraphQL layer is measured against. With `requests=0`, a warm-up only."""
-    catalog = load_catalog()
     driver = AsyncGraphDatabase.driver(
         uri, notifications_min_severity=NotificationMinimumSeverity.OFF
     )
     today = dt.date.today()
 
-    async def run(name: str, params: dict[str, Any]) -> Any:
+    async def run(query: CypherQuery, params: dict[str, Any]) -> Any:
         # An auto-commit read, as graph/db.py sends it.
         async with driver.session(default_access_mode=READ_ACCESS) as session:
-            result = await session.run(catalog[name].text, params)
+            result = await session.run(query.text, params)
             return [record.data() async for record in result]
 
     async def one(customer_id: str) -> None:
         ids_ = [customer_id]
         await run(
-            "party_details_by_ids",
+            Q.party_details_by_ids,
             {
                 "ids": ids_,
                 "today": today,
@@ -216,9 +215,9 @@ async def direct(
         )
 
     async def holders(product_id: str) -> None:
-        await run("products_by_ids", {"ids": [product_id]})
+        await run(Q.products_by_ids, {"ids": [product_id]})
         await run(
-            "holders_of_products",
+            Q.holders_of_products,
             {"keys": [{"id": product_id, "offset": 0, "first": 50}], "scope": None},
         )
 

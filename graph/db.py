@@ -1,4 +1,5 @@
-"""Driver lifecycle and the one way the rest of relgraph runs Cypher: by catalog name."""
+"""Driver lifecycle and the one way the rest of relgraph runs Cypher: a catalog statement
+(queries.Q) with parameters."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from queries import CypherQuery, load_catalog
+from queries import CypherQuery
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,10 @@ class Neo4jConfig:
 
 
 class Database:
-    """An async driver plus the query catalog. Safe to share across requests."""
+    """An async driver. Safe to share across requests."""
 
     def __init__(self, config: Neo4jConfig) -> None:
         self.config = config
-        self.catalog: Mapping[str, CypherQuery] = load_catalog()
         auth = (config.user, config.password or "") if config.user else None
         self._driver = AsyncGraphDatabase.driver(
             config.uri,
@@ -84,17 +84,12 @@ class Database:
         """Raises GraphUnavailable unless the server answers a trivial query."""
         await self._autocommit("RETURN 1 AS ok", {}, 3.0, neo4j.READ_ACCESS)
 
-    def query(self, name: str) -> CypherQuery:
-        try:
-            return self.catalog[name]
-        except KeyError:
-            raise KeyError(f"no query named {name!r} in queries/") from None
-
-    async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+    async def read(
+        self, query: CypherQuery, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
         """A read in an auto-commit transaction: one network round trip instead of the two of a
         managed transaction (BEGIN+RUN+PULL, then COMMIT), which halves API latency. A read that
         hits a connection the server has dropped is tried once more on a fresh one."""
-        query = self.query(name)
         timeout = self.config.query_timeout_seconds
         try:
             return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
@@ -102,9 +97,12 @@ class Database:
             return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
 
     async def write(
-        self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+        self,
+        query: CypherQuery,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> list[Record]:
-        query = self.query(name)
         return await self._write(query.text, params or {}, timeout=timeout)
 
     async def run_ddl(self, statement: LiteralString) -> None:
@@ -112,10 +110,9 @@ class Database:
         await self._write(statement, {}, timeout=300.0)
 
     async def run_autocommit(
-        self, name: str, params: Mapping[str, Any] | None = None, *, timeout: float = 600.0
+        self, query: CypherQuery, params: Mapping[str, Any] | None = None, *, timeout: float = 600.0
     ) -> list[Record]:
         """For `CALL { … } IN TRANSACTIONS`, which must not run inside a managed transaction."""
-        query = self.query(name)
         return await self._autocommit(query.text, params or {}, timeout, neo4j.WRITE_ACCESS)
 
     async def _autocommit(

@@ -7,26 +7,27 @@ from collections.abc import Sequence
 from graph.db import Database
 from graph.parties import group_by
 from graph.records import BranchRecord, EmployeeRecord, Page
+from queries import Q
 
 
 async def branches_by_ids(db: Database, ids: Sequence[str]) -> list[BranchRecord | None]:
-    rows = await db.read("branches_by_ids", {"ids": list(ids)})
+    rows = await db.read(Q.branches_by_ids, {"ids": list(ids)})
     found = {r["branch"]["id"]: BranchRecord.from_map(r["branch"]) for r in rows}
     return [found.get(i) for i in ids]
 
 
 async def branch_children(db: Database, ids: Sequence[str]) -> list[list[BranchRecord]]:
-    grouped = group_by(await db.read("branch_children_by_ids", {"ids": list(ids)}), "parent_id")
+    grouped = group_by(await db.read(Q.branch_children_by_ids, {"ids": list(ids)}), "parent_id")
     return [[BranchRecord.from_map(r["branch"]) for r in grouped.get(i, [])] for i in ids]
 
 
 async def branch_subtree_ids(db: Database, branch_id: str) -> list[str]:
-    rows = await db.read("branch_subtree_ids", {"id": branch_id})
+    rows = await db.read(Q.branch_subtree_ids, {"id": branch_id})
     return list(rows[0]["ids"]) if rows else []
 
 
 async def employees_by_ids(db: Database, ids: Sequence[str]) -> list[EmployeeRecord | None]:
-    rows = await db.read("employees_by_ids", {"ids": list(ids)})
+    rows = await db.read(Q.employees_by_ids, {"ids": list(ids)})
     found = {r["employee"]["id"]: EmployeeRecord.from_map(r["employee"]) for r in rows}
     return [found.get(i) for i in ids]
 
@@ -34,7 +35,7 @@ async def employees_by_ids(db: Database, ids: Sequence[str]) -> list[EmployeeRec
 async def employees_by_branches(
     db: Database, ids: Sequence[str], limit: int
 ) -> list[Page[EmployeeRecord]]:
-    rows = await db.read("employees_by_branches", {"ids": list(ids), "limit": limit})
+    rows = await db.read(Q.employees_by_branches, {"ids": list(ids), "limit": limit})
     by_id = {r["branch_id"]: r for r in rows}
     return [
         Page(
@@ -47,5 +48,5 @@ async def employees_by_branches(
 
 
 async def first_employee_with_role(db: Database, role: str) -> str | None:
-    rows = await db.read("first_employee_with_role", {"role": role})
+    rows = await db.read(Q.first_employee_with_role, {"role": role})
     return str(rows[0]["id"]) if rows else None

@@ -27,6 +27,7 @@ from graph.records import (
     record,
     to_date,
 )
+from queries import CypherQuery, Q
 
 Scope = list[str] | None  # branch ids the caller may see customers of; None = every branch
 
@@ -101,19 +102,19 @@ def group_by(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, A
 
 
 async def parties_by_ids(db: Database, ids: Sequence[str]) -> list[PartyRecord | None]:
-    rows = await db.read("parties_by_ids", {"ids": list(ids)})
+    rows = await db.read(Q.parties_by_ids, {"ids": list(ids)})
     found = {r["party"]["id"]: PartyRecord.from_map(r["party"]) for r in rows}
     return [found.get(i) for i in ids]
 
 
 # One statement per sort order: a static ORDER BY lets Neo4j walk the index and stop at the page.
-CUSTOMER_PAGE_QUERIES: dict[tuple[str, bool], str] = {
-    ("NAME", False): "customers_by_name_asc",
-    ("NAME", True): "customers_by_name_desc",
-    ("SINCE", False): "customers_by_since_asc",
-    ("SINCE", True): "customers_by_since_desc",
-    ("ASSETS", False): "customers_by_assets_asc",
-    ("ASSETS", True): "customers_by_assets_desc",
+CUSTOMER_PAGE_QUERIES: dict[tuple[str, bool], CypherQuery] = {
+    ("NAME", False): Q.customers_by_name_asc,
+    ("NAME", True): Q.customers_by_name_desc,
+    ("SINCE", False): Q.customers_by_since_asc,
+    ("SINCE", True): Q.customers_by_since_desc,
+    ("ASSETS", False): Q.customers_by_assets_asc,
+    ("ASSETS", True): Q.customers_by_assets_desc,
 }
 
 
@@ -148,7 +149,7 @@ async def customers_page(
 
 
 async def count_customers(db: Database, scope: Scope, where: CustomerFilter) -> int:
-    rows = await db.read("customers_count", _filter_params(scope, where))
+    rows = await db.read(Q.customers_count, _filter_params(scope, where))
     return int(rows[0]["total"])
 
 
@@ -196,7 +197,7 @@ async def party_details(
     holdings_offset, holdings_first = parts.holdings or (0, None)
     link_types, link_limit, links_full = parts.links or (None, None, False)
     rows = await db.read(
-        "party_details_by_ids",
+        Q.party_details_by_ids,
         {
             "ids": list(ids),
             "today": today,
@@ -292,7 +293,7 @@ def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> P
 
 
 async def list_entries_by_parties(db: Database, ids: Sequence[str]) -> list[list[ListEntryRecord]]:
-    rows = await db.read("list_entries_by_parties", {"ids": list(ids)})
+    rows = await db.read(Q.list_entries_by_parties, {"ids": list(ids)})
     by_id = {r["party_id"]: r["entries"] for r in rows}
     return [[ListEntryRecord.from_map(e) for e in by_id.get(i, [])] for i in ids]
 
@@ -306,7 +307,7 @@ async def search_parties(
     cap = limit * 5
     while True:
         rows = await db.read(
-            "search_parties",
+            Q.search_parties,
             {"text": lucene_query, "types": types, "scope": scope, "limit": limit, "cap": cap},
         )
         found, scanned = rows[0]["found"], rows[0]["scanned"]

@@ -15,6 +15,7 @@ from graph.records import (
     SegmentCount,
     record,
 )
+from queries import Q
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class HolderPage(Page[Holder]):
 
 
 async def products_by_ids(db: Database, ids: Sequence[str]) -> list[ProductRecord | None]:
-    rows = await db.read("products_by_ids", {"ids": list(ids)})
+    rows = await db.read(Q.products_by_ids, {"ids": list(ids)})
     found = {r["product"]["id"]: ProductRecord.from_map(r["product"]) for r in rows}
     return [found.get(i) for i in ids]
 
@@ -53,7 +54,7 @@ async def products_page(
     db: Database, where: ProductFilter, offset: int, first: int
 ) -> Page[ProductRecord]:
     rows = await db.read(
-        "products_page",
+        Q.products_page,
         {
             "type": where.type,
             "status": where.status,
@@ -68,13 +69,13 @@ async def products_page(
 
 
 async def issuers_by_products(db: Database, ids: Sequence[str]) -> list[PartyRecord | None]:
-    rows = await db.read("issuers_by_products", {"ids": list(ids)})
+    rows = await db.read(Q.issuers_by_products, {"ids": list(ids)})
     found = {r["product_id"]: PartyRecord.from_map(r["party"]) for r in rows}
     return [found.get(i) for i in ids]
 
 
 async def underwriters_by_products(db: Database, ids: Sequence[str]) -> list[list[Underwriter]]:
-    grouped = group_by(await db.read("underwriters_by_products", {"ids": list(ids)}), "product_id")
+    grouped = group_by(await db.read(Q.underwriters_by_products, {"ids": list(ids)}), "product_id")
     return [
         [
             Underwriter(PartyRecord.from_map(r["party"]), r["role"], r["share"])
@@ -85,7 +86,7 @@ async def underwriters_by_products(db: Database, ids: Sequence[str]) -> list[lis
 
 
 async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> list[HolderPage]:
-    rows = await db.read("holders_of_products", {"keys": [k.param() for k in keys], "scope": scope})
+    rows = await db.read(Q.holders_of_products, {"keys": [k.param() for k in keys], "scope": scope})
     # Keyed by the whole page request: two aliases may ask for different pages of one product.
     by_key = {PageKey(r["product_id"], r["offset"], r["first"]): r for r in rows}
     pages: list[HolderPage] = []
@@ -102,8 +103,11 @@ async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> 
     return pages
 
 
-async def holder_segments_by_products(db: Database, ids: Sequence[str]) -> list[list[SegmentCount]]:
+async def holder_segments_by_products(
+    db: Database, ids: Sequence[str], scope: Scope
+) -> list[list[SegmentCount]]:
     grouped = group_by(
-        await db.read("holder_segments_by_products", {"ids": list(ids)}), "product_id"
+        await db.read(Q.holder_segments_by_products, {"ids": list(ids), "scope": scope}),
+        "product_id",
     )
     return [[SegmentCount.from_map(r) for r in grouped.get(i, [])] for i in ids]

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from graph.db import ConstraintViolation, Database
 from loaders.plan import LOAD_PLAN, LoadFile
+from queries import Q
 
 DEFAULT_BATCH_SIZE = 1000
 
@@ -223,7 +224,7 @@ async def load_folder(
     for spec, path in inputs:
         if path is not None:
             results.append(await _load_file(db, spec, path, batch_size, progress))
-    await db.run_autocommit("refresh_customer_assets")
+    await db.run_autocommit(Q.refresh_customer_assets)
     return LoadSummary(results, time.perf_counter() - started)
 
 

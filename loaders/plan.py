@@ -9,39 +9,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loaders import rows
+from queries import CypherQuery, Q
 
 
 @dataclass(frozen=True)
 class LoadFile:
     name: str  # file stem: `<name>.csv` or `<name>.jsonl`
     model: type[rows.Row]
-    query: str  # catalog name of the upsert statement
+    query: CypherQuery  # the upsert statement
     description: str
 
 
 LOAD_PLAN: tuple[LoadFile, ...] = (
-    LoadFile("branches", rows.BranchRow, "load_branches", "branches and specialised centres"),
-    LoadFile("part_of", rows.PartOfRow, "load_part_of", "branch hierarchy (child → parent)"),
-    LoadFile("employees", rows.EmployeeRow, "load_employees", "bank employees and their roles"),
-    LoadFile("works_at", rows.WorksAtRow, "load_works_at", "employee → branch"),
-    LoadFile("persons", rows.PersonRow, "load_persons", "natural persons, customers or not"),
-    LoadFile("companies", rows.CompanyRow, "load_companies", "companies, incl. institutions"),
-    LoadFile("customers", rows.CustomerRow, "load_customers", "which parties are customers"),
-    LoadFile("manages", rows.ManagesRow, "load_manages", "customer manager → customer"),
-    LoadFile("products", rows.ProductRow, "load_products", "products and instruments"),
-    LoadFile("issued", rows.IssuedRow, "load_issued", "issuer (融资人) → product"),
-    LoadFile("underwrote", rows.UnderwroteRow, "load_underwrote", "underwriter → product"),
-    LoadFile("holds", rows.HoldsRow, "load_holds", "holder → product"),
-    LoadFile("owns", rows.OwnsRow, "load_owns", "shareholder → company"),
-    LoadFile("executive_of", rows.ExecutiveOfRow, "load_executive_of", "executive → company"),
-    LoadFile("legal_rep_of", rows.LegalRepOfRow, "load_legal_rep_of", "legal rep → company"),
-    LoadFile("employed_by", rows.EmployedByRow, "load_employed_by", "employee → employer"),
-    LoadFile("family_of", rows.FamilyOfRow, "load_family_of", "person → relative"),
-    LoadFile("guarantees", rows.GuaranteesRow, "load_guarantees", "guarantor → company"),
-    LoadFile("tags", rows.TagRow, "load_tags", "customer tags"),
-    LoadFile("tagged", rows.TaggedRow, "load_tagged", "party → tag"),
-    LoadFile("fees", rows.FeeRow, "load_fees", "service fees per party and product"),
-    LoadFile("risk_warnings", rows.RiskWarningRow, "load_risk_warnings", "risk warnings"),
-    LoadFile("interactions", rows.InteractionRow, "load_interactions", "private-domain events"),
-    LoadFile("list_entries", rows.ListEntryRow, "load_list_entries", "prohibition/access lists"),
+    LoadFile("branches", rows.BranchRow, Q.load_branches, "branches and specialised centres"),
+    LoadFile("part_of", rows.PartOfRow, Q.load_part_of, "branch hierarchy (child → parent)"),
+    LoadFile("employees", rows.EmployeeRow, Q.load_employees, "bank employees and their roles"),
+    LoadFile("works_at", rows.WorksAtRow, Q.load_works_at, "employee → branch"),
+    LoadFile("persons", rows.PersonRow, Q.load_persons, "natural persons, customers or not"),
+    LoadFile("companies", rows.CompanyRow, Q.load_companies, "companies, incl. institutions"),
+    LoadFile("customers", rows.CustomerRow, Q.load_customers, "which parties are customers"),
+    LoadFile("manages", rows.ManagesRow, Q.load_manages, "customer manager → customer"),
+    LoadFile("products", rows.ProductRow, Q.load_products, "products and instruments"),
+    LoadFile("issued", rows.IssuedRow, Q.load_issued, "issuer (融资人) → product"),
+    LoadFile("underwrote", rows.UnderwroteRow, Q.load_underwrote, "underwriter → product"),
+    LoadFile("holds", rows.HoldsRow, Q.load_holds, "holder → product"),
+    LoadFile("owns", rows.OwnsRow, Q.load_owns, "shareholder → company"),
+    LoadFile("executive_of", rows.ExecutiveOfRow, Q.load_executive_of, "executive → company"),
+    LoadFile("legal_rep_of", rows.LegalRepOfRow, Q.load_legal_rep_of, "legal rep → company"),
+    LoadFile("employed_by", rows.EmployedByRow, Q.load_employed_by, "employee → employer"),
+    LoadFile("family_of", rows.FamilyOfRow, Q.load_family_of, "person → relative"),
+    LoadFile("guarantees", rows.GuaranteesRow, Q.load_guarantees, "guarantor → company"),
+    LoadFile("tags", rows.TagRow, Q.load_tags, "customer tags"),
+    LoadFile("tagged", rows.TaggedRow, Q.load_tagged, "party → tag"),
+    LoadFile("fees", rows.FeeRow, Q.load_fees, "service fees per party and product"),
+    LoadFile("risk_warnings", rows.RiskWarningRow, Q.load_risk_warnings, "risk warnings"),
+    LoadFile("interactions", rows.InteractionRow, Q.load_interactions, "private-domain events"),
+    LoadFile("list_entries", rows.ListEntryRow, Q.load_list_entries, "prohibition/access lists"),
 )

@@ -1,88 +1,108 @@
-"""The Cypher catalog: one statement per `.cypher` file in this folder, loaded once at start-up.
+"""The Cypher catalog: one statement per `.cypher` file below this folder, loaded once at import.
 
-Each file opens with a header of `//` comment lines:
-
-    // <what the statement answers, in a sentence>
-    // params: $a, $b            (every $parameter the body uses, or "none")
-    // returns: col_a, col_b      (the returned columns, or "nothing")
-
-Queries are looked up by file stem. Statements are static text: callers pass values as
-parameters only, never by formatting them into the text.
+Code names a statement as an attribute of `Q` (`db.read(Q.parties_by_ids, …)`), never by a
+string: a misspelt name is a mypy error and an AttributeError, and `Q` must list exactly the
+statements on disk or importing this package fails naming the difference. Statements are static
+text: callers pass values as parameters only. queries/catalog.py has the file format and rules.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
+from typing import get_type_hints
 
-QUERY_DIR = Path(__file__).resolve().parent
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_HEADER_FIELD = re.compile(r"^//\s*(params|returns):\s*(.*)$")
-
-
-class CatalogError(ValueError):
-    """A `.cypher` file breaks the catalog's rules; the message names the file."""
-
-
-@dataclass(frozen=True)
-class CypherQuery:
-    name: str
-    text: str
-    description: str
-    params: frozenset[str]
-    returns: tuple[str, ...]
+from queries.catalog import (
+    QUERY_DIR,
+    CatalogError,
+    CypherQuery,
+    Part,
+    load_catalog,
+    load_parts,
+    parse_part,
+    parse_query,
+    statement_files,
+)
 
 
-def parse_query(name: str, source: str) -> CypherQuery:
-    lines = source.splitlines()
-    header: list[str] = []
-    for line in lines:
-        if not line.startswith("//"):
-            break
-        header.append(line)
-    body = "\n".join(lines[len(header) :]).strip()
-    if not header or not body:
-        raise CatalogError(f"{name}.cypher: needs a // header and a statement")
-    fields: dict[str, str] = {}
-    for line in header:
-        match = _HEADER_FIELD.match(line)
-        if match:
-            fields[match.group(1)] = match.group(2).strip()
-    if "params" not in fields or "returns" not in fields:
-        raise CatalogError(f"{name}.cypher: header must list '// params:' and '// returns:'")
-    declared = frozenset(_PARAM.findall(fields["params"]))
-    used = frozenset(_PARAM.findall(_strip_comments(body)))
-    if declared != used:
+class Q:
+    """Every statement of the catalog, by file stem (kept in alphabetical order)."""
+
+    branch_children_by_ids: CypherQuery
+    branch_subtree_ids: CypherQuery
+    branches_by_ids: CypherQuery
+    customers_by_assets_asc: CypherQuery
+    customers_by_assets_desc: CypherQuery
+    customers_by_name_asc: CypherQuery
+    customers_by_name_desc: CypherQuery
+    customers_by_since_asc: CypherQuery
+    customers_by_since_desc: CypherQuery
+    customers_count: CypherQuery
+    employees_by_branches: CypherQuery
+    employees_by_ids: CypherQuery
+    first_employee_with_role: CypherQuery
+    get_meta: CypherQuery
+    holder_segments_by_products: CypherQuery
+    holders_of_products: CypherQuery
+    issuers_by_products: CypherQuery
+    list_entries_by_parties: CypherQuery
+    load_branches: CypherQuery
+    load_companies: CypherQuery
+    load_customers: CypherQuery
+    load_employed_by: CypherQuery
+    load_employees: CypherQuery
+    load_executive_of: CypherQuery
+    load_family_of: CypherQuery
+    load_fees: CypherQuery
+    load_guarantees: CypherQuery
+    load_holds: CypherQuery
+    load_interactions: CypherQuery
+    load_issued: CypherQuery
+    load_legal_rep_of: CypherQuery
+    load_list_entries: CypherQuery
+    load_manages: CypherQuery
+    load_owns: CypherQuery
+    load_part_of: CypherQuery
+    load_persons: CypherQuery
+    load_products: CypherQuery
+    load_risk_warnings: CypherQuery
+    load_tagged: CypherQuery
+    load_tags: CypherQuery
+    load_underwrote: CypherQuery
+    load_works_at: CypherQuery
+    parties_by_ids: CypherQuery
+    party_details_by_ids: CypherQuery
+    products_by_ids: CypherQuery
+    products_page: CypherQuery
+    refresh_customer_assets: CypherQuery
+    search_parties: CypherQuery
+    set_meta: CypherQuery
+    underwriters_by_products: CypherQuery
+
+
+def _bind() -> None:
+    catalog = load_catalog()
+    declared = set(get_type_hints(Q))
+    on_disk = set(catalog)
+    if declared != on_disk:
         raise CatalogError(
-            f"{name}.cypher: header params {sorted(declared)} differ from the body's {sorted(used)}"
+            "queries.Q and the .cypher files differ: "
+            f"files without an attribute {sorted(on_disk - declared)}, "
+            f"attributes without a file {sorted(declared - on_disk)}"
         )
-    if ";" in body.rstrip(";"):
-        raise CatalogError(f"{name}.cypher: one statement per file")
-    returns_text = fields["returns"]
-    returns = (
-        ()
-        if returns_text in ("nothing", "")
-        else tuple(c.strip() for c in returns_text.split(",") if c.strip())
-    )
-    return CypherQuery(
-        name=name,
-        text=body.rstrip(";"),
-        description=header[0].lstrip("/ ").strip(),
-        params=declared,
-        returns=returns,
-    )
+    for name, query in catalog.items():
+        setattr(Q, name, query)
 
 
-def _strip_comments(body: str) -> str:
-    return "\n".join(line.split("//", 1)[0] for line in body.splitlines())
+_bind()
 
-
-def load_catalog(directory: Path = QUERY_DIR) -> Mapping[str, CypherQuery]:
-    queries = {
-        path.stem: parse_query(path.stem, path.read_text(encoding="utf-8"))
-        for path in sorted(directory.glob("*.cypher"))
-    }
-    return MappingProxyType(queries)
+__all__ = [
+    "QUERY_DIR",
+    "CatalogError",
+    "CypherQuery",
+    "Part",
+    "Q",
+    "load_catalog",
+    "load_parts",
+    "parse_part",
+    "parse_query",
+    "statement_files",
+]

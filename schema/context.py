@@ -19,7 +19,7 @@ from strawberry.fastapi import BaseContext
 from graph import org, parties, products
 from graph.db import Database
 from graph.parties import PageKey
-from graph.records import EmployeeRecord, PartyRecord
+from graph.records import EmployeeRecord, PartyRecord, SegmentCount
 from schema.access import Principal, visible
 from schema.errors import UnauthenticatedError
 
@@ -123,7 +123,12 @@ class Loaders:
 
     @cached_property
     def holder_segments(self) -> DataLoader[Any, Any]:
-        return self._by_ids(products.holder_segments_by_products)
+        db, scope_getter = self._db, self._scope_getter
+
+        async def holder_segments(ids: list[str]) -> list[list[SegmentCount]]:
+            return await products.holder_segments_by_products(db, ids, await scope_getter())
+
+        return _loader(holder_segments)
 
     @cached_property
     def branch_children(self) -> DataLoader[Any, Any]:

@@ -1,11 +1,15 @@
-"""Small helpers for API tests: run GraphQL over HTTP, and ask the graph directly."""
+"""Small helpers for tests: run GraphQL over HTTP, ask the graph directly, the repository root."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from neo4j import Driver
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def gql(
@@ -38,3 +42,36 @@ def one(driver: Driver, query: str, **params: Any) -> dict[str, Any]:
     rows = cypher(driver, query, **params)
     assert rows, f"no row for {query}"
     return rows[0]
+
+
+def graph_counts(driver: Driver) -> dict[str, int]:
+    """Node counts per label and relationship counts per type."""
+    counts: dict[str, int] = {}
+    with driver.session() as session:
+        for record in session.run(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"
+        ):
+            counts[f"node:{record['label']}"] = record["n"]
+        for record in session.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"):
+            counts[f"rel:{record['type']}"] = record["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class Caller:
+    employee_id: str
+    headers: dict[str, str]
+    scope: list[str] | None  # branch ids whose customers this caller may see
+
+
+def answer(result: Any) -> dict[str, Any]:
+    """An execution result as data plus sorted (message, path, locations) errors: comparable."""
+    errors = [
+        (
+            e.message,
+            tuple(e.path or ()),
+            tuple((loc.line, loc.column) for loc in e.locations or ()),
+        )
+        for e in result.errors or []
+    ]
+    return {"data": result.data, "errors": sorted(errors)}

@@ -1,7 +1,0 @@
-// How each product's customer holders split across segments (重点/价值/潜在).
-// params: $ids
-// returns: product_id, segment, holders
-UNWIND $ids AS id
-MATCH (c:Customer)-[:HOLDS]->(:Product {id: id})
-RETURN id AS product_id, c.segment AS segment, count(c) AS holders
-ORDER BY product_id, holders DESC, segment

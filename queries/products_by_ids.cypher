@@ -1,6 +1,0 @@
-// Products by id.
-// params: $ids
-// returns: product
-UNWIND $ids AS id
-MATCH (p:Product {id: id})
-RETURN p {.*} AS product
