@@ -32,15 +32,16 @@ from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from api.auth import ScopeResolver, TokenVerifier
-from api.errors import ERROR_CODES, convert
+from api.auth import CallerResolver, TokenVerifier
+from api.errors import ERROR_CODES, MESSAGES, code_for, convert
 from api.settings import Settings, get_settings
-from graph.db import Database, GraphUnavailable
+from graph.db import Database, GraphError, GraphUnavailable
+from graph.records import EmployeeRecord
 from graph.schema import apply_schema
 from schema import build_schema
-from schema.access import Principal
-from schema.context import Context
-from schema.errors import UnauthenticatedError
+from schema.core.access import Caller, Principal, Visibility
+from schema.core.context import Context
+from schema.core.errors import UnauthenticatedError
 
 log = logging.getLogger("relgraph.api")
 UNAUTHENTICATED = ERROR_CODES[UnauthenticatedError]
@@ -180,6 +181,12 @@ class _GraphQLApp(GraphQL[Context, None]):
             body = {"errors": [{"message": str(exc), "extensions": {"code": UNAUTHENTICATED}}]}
             headers = {"WWW-Authenticate": "Bearer"}
             await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+        except GraphError as exc:
+            # Resolving the caller needs Neo4j; when it is down, nothing has run yet.
+            code = code_for(exc) or "SERVICE_UNAVAILABLE"
+            log.warning("%s while resolving the caller: %s", code, exc)
+            body = {"errors": [{"message": MESSAGES[code], "extensions": {"code": code}}]}
+            await JSONResponse(body, status_code=503)(scope, receive, send)
 
     async def _answer_json_post(self, request: Request) -> Response | bytes:
         """A single operation posted as JSON, the front ends' every request, answered as
@@ -187,7 +194,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         through email.message, streaming transports, batches, sub-responses): about 30 µs less
         per request. Anything else in the body goes to Strawberry's view, and a test compares the
         two answers on every kind of body."""
-        context = self._context(request)
+        context = await self._context(request)
         try:
             data = self.decode_json(await request.body())
         except ValueError:
@@ -223,13 +230,16 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return self._context(request)
+        return await self._context(request)
 
-    def _context(self, request: Request | WebSocket) -> Context:
+    async def _context(self, request: Request | WebSocket) -> Context:
+        """The caller is resolved here, before any resolver runs: an unknown employee is a 401 for
+        the whole request (__call__), never a GraphQL error beside data."""
         state = _state(request)
-        # An UnauthenticatedError here becomes a 401 (__call__); inside a resolver it would be a
-        # GraphQL error instead.
-        return Context(state.db, authenticate(state, request), state.scopes)
+        if isinstance(request, Request) and request.method == "GET":
+            return Context(state.db, _PAGE_VISITOR)
+        principal = state.tokens.principal(request.headers.get("authorization"))
+        return Context(state.db, await state.callers(principal))
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -250,7 +260,7 @@ class AppState:
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
         self.db = db
-        self.scopes = ScopeResolver(db)
+        self.callers = CallerResolver(db)
         self.tokens = TokenVerifier(settings)
         self.schema_applied = False
 
@@ -266,14 +276,13 @@ def _state(request: Request | WebSocket) -> AppState:
 
 
 # GET never executes an operation here (allow_queries_via_get=False): it only serves the
-# GraphiQL page in dev, which must load before the user can paste a token into it.
-_PAGE_VISITOR = Principal(employee_id="", roles=frozenset())
-
-
-def authenticate(state: AppState, request: Request | WebSocket) -> Principal:
-    if isinstance(request, Request) and request.method == "GET":
-        return _PAGE_VISITOR
-    return state.tokens.principal(request.headers.get("authorization"))
+# GraphiQL page in dev, which must load before the user can paste a token into it. Its context
+# names nobody and sees no customer.
+_PAGE_VISITOR = Caller(
+    Principal(employee_id="", roles=frozenset()),
+    EmployeeRecord(id="", name="", roles=[]),
+    Visibility(frozenset()),
+)
 
 
 class RelgraphApp:

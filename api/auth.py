@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import jwt
@@ -13,9 +14,8 @@ import jwt
 from api.settings import Settings
 from graph.db import Database
 from graph.org import branch_subtree_ids, employees_by_ids
-from graph.records import EmployeeRecord
-from schema.access import Principal, Role
-from schema.errors import UnauthenticatedError
+from schema.core.access import Caller, Principal, Role, Visibility
+from schema.core.errors import UnauthenticatedError
 
 ALGORITHM = "HS256"
 
@@ -92,32 +92,51 @@ class TokenVerifier:
         return principal
 
 
-class ScopeResolver:
-    """Finds the caller's employee record and branch scope, cached briefly: every request needs
-    them, and they change only when staff move branches."""
+class CallerResolver:
+    """Resolves a principal to their employee record and branch scope, remembered for a short
+    while: every request needs them, and they change only when staff move branches.
 
-    def __init__(self, db: Database, ttl_seconds: float = 60.0) -> None:
+    Bounded (least recently used out), per principal: concurrent first requests of one principal
+    share one lookup, and a lookup for one principal never waits for another's. A request that is
+    cancelled while it waits does not cancel the shared lookup (it is shielded), and a failed
+    lookup is forgotten, so the next request tries again."""
+
+    def __init__(self, db: Database, ttl_seconds: float = 60.0, max_entries: int = 10_000) -> None:
         self._db = db
         self._ttl = ttl_seconds
-        self._cache: dict[Principal, tuple[float, EmployeeRecord, list[str] | None]] = {}
-        self._lock = asyncio.Lock()
+        self._max_entries = max_entries
+        self._entries: OrderedDict[Principal, tuple[float, asyncio.Future[Caller]]] = OrderedDict()
 
-    async def __call__(self, principal: Principal) -> tuple[EmployeeRecord, list[str] | None]:
-        cached = self._cache.get(principal)
-        if cached is not None and time.monotonic() - cached[0] < self._ttl:
-            return cached[1], cached[2]
-        async with self._lock:
-            (employee,) = await employees_by_ids(self._db, [principal.employee_id])
-            if employee is None:
-                raise UnauthenticatedError(
-                    f"the token names employee {principal.employee_id!r}, who is not on record"
-                )
-            scope: list[str] | None = None
-            if not principal.unrestricted:
-                scope = (
-                    await branch_subtree_ids(self._db, employee.branch_id)
-                    if employee.branch_id
-                    else []
-                )
-            self._cache[principal] = (time.monotonic(), employee, scope)
-            return employee, scope
+    async def __call__(self, principal: Principal) -> Caller:
+        now = time.monotonic()
+        entry = self._entries.get(principal)
+        if entry is None or now - entry[0] >= self._ttl:
+            lookup = asyncio.ensure_future(self._lookup(principal))
+            # Retrieved here, so that a failure nobody is left waiting for is not logged as lost.
+            lookup.add_done_callback(lambda done: done.cancelled() or done.exception())
+            entry = (now, lookup)
+            self._entries[principal] = entry
+            if len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(principal)
+        future = entry[1]
+        try:
+            return await asyncio.shield(future)
+        except Exception:
+            if self._entries.get(principal) is entry:
+                del self._entries[principal]
+            raise
+
+    async def _lookup(self, principal: Principal) -> Caller:
+        (employee,) = await employees_by_ids(self._db, [principal.employee_id])
+        if employee is None:
+            raise UnauthenticatedError(
+                f"the token names employee {principal.employee_id!r}, who is not on record"
+            )
+        scope: list[str] | None = None
+        if not principal.unrestricted:
+            scope = (
+                await branch_subtree_ids(self._db, employee.branch_id) if employee.branch_id else []
+            )
+        return Caller(principal, employee, Visibility.of(scope))

@@ -242,7 +242,7 @@ def _print_demo_tokens(settings: Settings) -> None:
     """One token per access role, each for a real employee of the demo bank, for trying the API."""
     from api.auth import mint_token
     from graph.org import first_employee_with_role
-    from schema.access import Role
+    from schema.core.access import Role
 
     picks = {
         Role.FRONTEND: "CUSTOMER_MANAGER",
@@ -270,7 +270,7 @@ def token(
 ) -> None:
     """Mint a bearer token for local use."""
     from api.auth import mint_token
-    from schema.access import Role
+    from schema.core.access import Role
 
     settings = get_settings()
     try:

@@ -14,7 +14,7 @@ import uuid
 from graphql.error import GraphQLError
 
 from graph.db import GraphUnavailable, QueryTimedOut
-from schema.errors import (
+from schema.core.errors import (
     ForbiddenError,
     InvalidArgumentError,
     NotFoundError,

@@ -39,7 +39,7 @@ from graph.schema import apply_schema
 from loaders.ingest import load_folder
 from loaders.synthetic import generate_bank
 from queries import CypherQuery, Q
-from schema.access import Role
+from schema.core.access import Role
 
 CUSTOMER_360 = """
 query($id: ID!) {

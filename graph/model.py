@@ -160,3 +160,12 @@ class TagCategory(StrEnum):
     CONTACT = "CONTACT"
     CHANNEL = "CHANNEL"
     ANALYSIS = "ANALYSIS"
+
+
+class FeeStatus(StrEnum):
+    """Where a service fee stands on a given day."""
+
+    PAID = "PAID"
+    PAID_LATE = "PAID_LATE"
+    OPEN = "OPEN"  # owed, not yet due
+    OVERDUE = "OVERDUE"  # 逾期: owed past its due date

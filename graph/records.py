@@ -16,6 +16,8 @@ from typing import Any, Generic, Self, TypeVar, get_type_hints
 from neo4j.time import Date, DateTime
 from typing_extensions import dataclass_transform
 
+from graph.model import FeeStatus
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -201,6 +203,17 @@ class FeeRecord(_FromMap):
     billed_on: dt.date
     due_on: dt.date
     paid_on: dt.date | None = None
+
+    def status(self, today: dt.date) -> FeeStatus:
+        if self.owed > 0:
+            return FeeStatus.OVERDUE if self.due_on < today else FeeStatus.OPEN
+        if self.paid_on is not None and self.paid_on > self.due_on:
+            return FeeStatus.PAID_LATE
+        return FeeStatus.PAID
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Days past the due date while still owed; 0 otherwise."""
+        return (today - self.due_on).days if self.owed > 0 and self.due_on < today else 0
 
 
 @record

@@ -1,4 +1,5 @@
-"""The GraphQL schema: one root Query merged from the business areas."""
+"""The GraphQL schema: one root Query merged from the business areas, over the entities composed
+in schema/types.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from schema.executor import RelgraphExecutor
+from schema.core.executor import RelgraphExecutor
 from schema.org import OrgQuery
-from schema.parties import Company, PartyQuery, Person
+from schema.parties import PartyQuery
 from schema.products import ProductQuery
+from schema.types import CONCRETE_TYPES
 
 Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery))
 
@@ -29,11 +31,14 @@ def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
     field_suggestions: bool = False,
+    compiled: bool = True,
 ) -> strawberry.Schema:
+    """`compiled=False` runs every operation on graphql-core's own executor (the setting
+    RELGRAPH_COMPILED_EXECUTOR): the reference the compiled executor is tested against."""
     return RelgraphSchema(
         query=Query,
-        types=[Person, Company],
+        types=list(CONCRETE_TYPES),
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
-        execution_context_class=RelgraphExecutor,
+        execution_context_class=RelgraphExecutor if compiled else None,
     )

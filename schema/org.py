@@ -1,4 +1,5 @@
-"""The bank itself: `branch`, `employee` and `me` (the caller), with their customers."""
+"""The bank itself: branches and their hierarchy, employees, a customer's managers and home
+branch, and the caller (`me`)."""
 
 from __future__ import annotations
 
@@ -6,97 +7,112 @@ import datetime as dt
 
 import strawberry
 
-from graph import model
-from graph.records import BranchRecord
-from schema.access import Role
-from schema.context import ParamKey
-from schema.convert import from_record
-from schema.errors import NotFoundError
-from schema.pagination import bounded
-from schema.parties import (
-    CtxInfo,
-    CustomerConnection,
-    CustomerFilterInput,
-    CustomerSortInput,
-    customers_connection,
+from graph import model, org
+from graph.records import BranchRecord, EmployeeRecord, Page
+from schema.core import details
+from schema.core.access import Role
+from schema.core.context import BatchLoad, CtxInfo, LoaderEnv, ParamKey, by_param
+from schema.core.entities import (
+    BranchBase,
+    BranchRef,
+    CustomerBase,
+    EmployeeBase,
+    EmployeeRef,
+    branch_of,
+    employee_of,
+)
+from schema.core.errors import NotFoundError
+from schema.core.loaders import BRANCHES, EMPLOYEES
+from schema.core.pagination import bounded
+
+DEFAULT_BRANCH_STAFF = 50
+
+
+async def _children(env: LoaderEnv, ids: list[str]) -> list[list[BranchRecord]]:
+    return await org.branch_children(env.db, ids)
+
+
+async def _staff(env: LoaderEnv, ids: list[str], limit: int) -> list[Page[EmployeeRecord]]:
+    return await org.employees_by_branches(env.db, ids, limit)
+
+
+BRANCH_CHILDREN: BatchLoad[str, list[BranchRecord]] = BatchLoad("branch_children", _children)
+BRANCH_STAFF: BatchLoad[ParamKey[int], Page[EmployeeRecord]] = BatchLoad(
+    "branch_staff", by_param(_staff)
 )
 
 
-@strawberry.type(
-    description="A branch (分行/支行), outlet (网点), head office or specialised centre."
-)
-class Branch:
-    id: strawberry.ID
-    name: str
-    kind: model.BranchKind
-    region: str | None
-    city: str | None
-    parent_id: strawberry.Private[str | None]
+async def branch_by_id(info: CtxInfo, branch_id: str | None) -> BranchRef | None:
+    record = await info.context.loaders[BRANCHES].load(branch_id) if branch_id else None
+    return branch_of(record) if record else None
 
+
+@strawberry.type
+class BranchOrgFields(BranchBase):
     @strawberry.field
-    async def parent(self, info: CtxInfo) -> Branch | None:
+    async def parent(self, info: CtxInfo) -> BranchRef | None:
         return await branch_by_id(info, self.parent_id)
 
     @strawberry.field(description="Direct sub-branches.")
-    async def children(self, info: CtxInfo) -> list[Branch]:
-        return [
-            from_record(Branch, b) for b in await info.context.loaders.branch_children.load(self.id)
-        ]
+    async def children(self, info: CtxInfo) -> list[BranchRef]:
+        return [branch_of(b) for b in await info.context.loaders[BRANCH_CHILDREN].load(self.id)]
 
     @strawberry.field(description="Staff working here now, by name.")
-    async def employees(self, info: CtxInfo, first: int | None = 50) -> list[Employee]:
-        limit = bounded(first, default=50)
-        page = await info.context.loaders.branch_employees.load(ParamKey(self.id, limit))
-        return [from_record(Employee, e) for e in page.items]
-
-    @strawberry.field(description="Customers of this branch and its sub-branches, in your scope.")
-    async def customers(
-        self,
-        info: CtxInfo,
-        sort: CustomerSortInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> CustomerConnection:
-        where = CustomerFilterInput(branch_id=strawberry.ID(self.id))
-        return await customers_connection(info, where, sort, first, after)
+    async def employees(
+        self, info: CtxInfo, first: int | None = DEFAULT_BRANCH_STAFF
+    ) -> list[EmployeeRef]:
+        limit = bounded(first, default=DEFAULT_BRANCH_STAFF)
+        page = await info.context.loaders[BRANCH_STAFF].load(ParamKey(self.id, limit))
+        return [employee_of(e) for e in page.items]
 
 
-async def branch_by_id(info: CtxInfo, branch_id: str | None) -> Branch | None:
-    record: BranchRecord | None = (
-        await info.context.loaders.branch.load(branch_id) if branch_id else None
-    )
-    return from_record(Branch, record) if record else None
-
-
-@strawberry.type(description="A bank employee: customer manager (客户经理), teller (柜员), …")
-class Employee:
-    id: strawberry.ID
-    name: str
-    roles: list[model.EmployeeRole]
-    position: str | None
-    hired: dt.date | None
-    email: str | None
-    branch_id: strawberry.Private[str | None]
-
+@strawberry.type
+class EmployeeOrgFields(EmployeeBase):
     @strawberry.field
-    async def branch(self, info: CtxInfo) -> Branch | None:
+    async def branch(self, info: CtxInfo) -> BranchRef | None:
         return await branch_by_id(info, self.branch_id)
 
-    @strawberry.field(description="Customers this employee manages, in your scope.")
-    async def customers(
-        self,
-        info: CtxInfo,
-        sort: CustomerSortInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> CustomerConnection:
-        where = CustomerFilterInput(manager_id=strawberry.ID(self.id))
-        return await customers_connection(info, where, sort, first, after)
+
+@strawberry.type
+class Manager:
+    employee: EmployeeRef
+    role: model.ManagerRole
+    since: dt.date | None
+
+
+@strawberry.type
+class CustomerOrgFields(CustomerBase):
+    @strawberry.field
+    def home_branch(self, info: CtxInfo) -> BranchRef | None:
+        return details.customer_part(
+            self,
+            info,
+            details.BRANCH,
+            True,
+            lambda got: branch_of(got.branch) if got.branch else None,
+        )
+
+    @strawberry.field(description="Customer managers (客户经理), primary first.")
+    def managers(self, info: CtxInfo) -> list[Manager]:
+        return details.customer_part(
+            self,
+            info,
+            details.MANAGERS,
+            True,
+            lambda got: [
+                Manager(
+                    employee=employee_of(m.employee),
+                    role=model.ManagerRole(m.role),
+                    since=m.since,
+                )
+                for m in got.managers or []
+            ],
+        )
 
 
 @strawberry.type(description="The caller: their employee record, token roles and branch scope.")
 class Me:
-    employee: Employee
+    employee: EmployeeRef
     access_roles: list[Role]
     sees_all_branches: bool
 
@@ -104,24 +120,24 @@ class Me:
 @strawberry.type
 class OrgQuery:
     @strawberry.field
-    async def branch(self, info: CtxInfo, id: strawberry.ID) -> Branch:
-        record = await info.context.loaders.branch.load(str(id))
-        if record is None:
+    async def branch(self, info: CtxInfo, id: strawberry.ID) -> BranchRef:
+        found = await branch_by_id(info, str(id))
+        if found is None:
             raise NotFoundError("branch", str(id))
-        return from_record(Branch, record)
+        return found
 
     @strawberry.field
-    async def employee(self, info: CtxInfo, id: strawberry.ID) -> Employee:
-        record = await info.context.loaders.employee.load(str(id))
+    async def employee(self, info: CtxInfo, id: strawberry.ID) -> EmployeeRef:
+        record = await info.context.loaders[EMPLOYEES].load(str(id))
         if record is None:
             raise NotFoundError("employee", str(id))
-        return from_record(Employee, record)
+        return employee_of(record)
 
     @strawberry.field(description="The caller's employee record, customers and branch.")
-    async def me(self, info: CtxInfo) -> Me:
-        principal = info.context.principal
+    def me(self, info: CtxInfo) -> Me:
+        caller = info.context.caller
         return Me(
-            employee=from_record(Employee, await info.context.me()),
-            access_roles=sorted(principal.roles),
-            sees_all_branches=await info.context.scope() is None,
+            employee=employee_of(caller.employee),
+            access_roles=sorted(caller.principal.roles),
+            sees_all_branches=caller.visibility.branches is None,
         )

@@ -1,5 +1,6 @@
 """The product view (产品视图): `product`, `products`, and a product's issuer (融资人), lead
-underwriter (主承销商), co-underwriters, holders (产品持有人) and its holders' segments."""
+underwriter (主承销商), co-underwriters, holders (产品持有人) and its holders' segments; on a
+customer, what they hold, issued and underwrote."""
 
 from __future__ import annotations
 
@@ -9,23 +10,56 @@ from typing import TypeVar
 
 import strawberry
 
-from graph import model
-from graph.parties import PageKey
-from graph.products import ProductFilter, products_page
-from graph.records import HoldingRecord, PartyRecord, ProductRecord
-from schema.convert import from_record
-from schema.deferred import now_or_later
-from schema.errors import NotFoundError
-from schema.pagination import Connection, page_window
-from schema.parties import CtxInfo, Party, party_of
+from graph import model, products
+from graph.parties import PageKey, PartyDetails
+from graph.products import HolderPage, ProductFilter, Underwriter, products_page
+from graph.records import HoldingRecord, PartyRecord, ProductRecord, SegmentCount
+from schema.core import details
+from schema.core.access import ShownParty
+from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
+from schema.core.convert import from_record
+from schema.core.deferred import now_or_later
+from schema.core.entities import (
+    CustomerBase,
+    PartyRef,
+    ProductBase,
+    ProductRef,
+    party_of,
+    product_of,
+)
+from schema.core.errors import NotFoundError
+from schema.core.loaders import PRODUCTS
+from schema.core.pagination import Connection, bounded, page_window
 
 T = TypeVar("T")
+
+
+async def _issuers(env: LoaderEnv, ids: list[str]) -> list[PartyRecord | None]:
+    return await products.issuers_by_products(env.db, ids)
+
+
+async def _underwriters(env: LoaderEnv, ids: list[str]) -> list[list[Underwriter]]:
+    return await products.underwriters_by_products(env.db, ids)
+
+
+async def _holders(env: LoaderEnv, keys: list[PageKey]) -> list[HolderPage]:
+    return await products.holders_pages(env.db, keys, env.visibility.cypher_scope)
+
+
+async def _holder_segments(env: LoaderEnv, ids: list[str]) -> list[list[SegmentCount]]:
+    return await products.holder_segments_by_products(env.db, ids, env.visibility.cypher_scope)
+
+
+ISSUERS: BatchLoad[str, PartyRecord | None] = BatchLoad("issuers", _issuers)
+UNDERWRITERS: BatchLoad[str, list[Underwriter]] = BatchLoad("underwriters", _underwriters)
+HOLDERS: BatchLoad[PageKey, HolderPage] = BatchLoad("holders", _holders)
+HOLDER_SEGMENTS: BatchLoad[str, list[SegmentCount]] = BatchLoad("holder_segments", _holder_segments)
 
 
 @strawberry.type(description="A position in a product: who holds how much, since when.")
 class Holding:
     record: strawberry.Private[HoldingRecord]
-    holder: strawberry.Private[PartyRecord]
+    holder: strawberry.Private[ShownParty]
     # The product, when it was fetched with the holding (a customer's holdings).
     product_record: strawberry.Private[ProductRecord | None] = None
 
@@ -42,46 +76,41 @@ class Holding:
         return self.record.until
 
     @strawberry.field
-    def holder_party(self) -> Party:
+    def holder_party(self) -> PartyRef:
         return party_of(self.holder)
 
     @strawberry.field
-    def product(self, info: CtxInfo) -> Product:
-        return self._with_product(info, self._product_of)
+    def product(self, info: CtxInfo) -> ProductRef:
+        return self._with_product(info, product_of)
 
     @strawberry.field(description="amount / the product's issue size, when the size is known.")
     def share_of_issue(self, info: CtxInfo) -> float | None:
         return self._with_product(info, self._share_of)
 
-    def _with_product(self, info: CtxInfo, build: Callable[[ProductRecord | None], T]) -> T:
+    def _with_product(self, info: CtxInfo, build: Callable[[ProductRecord], T]) -> T:
         """`build` applied to the held product: the one fetched with the holding, or loaded."""
-        return now_or_later(
-            self.product_record,
-            lambda: info.context.loaders.product.load(self.record.product_id),
-            build,
-        )
+        return now_or_later(self.product_record, lambda: self._load_product(info), build)
 
-    def _product_of(self, record: ProductRecord | None) -> Product:
+    async def _load_product(self, info: CtxInfo) -> ProductRecord:
+        record = await info.context.loaders[PRODUCTS].load(self.record.product_id)
         if record is None:
             raise NotFoundError("product", self.record.product_id)
-        return from_record(Product, record)
+        return record
 
-    def _share_of(self, product: ProductRecord | None) -> float | None:
-        if product is None or not product.issue_size:
-            return None
-        return self.record.amount / product.issue_size
+    def _share_of(self, product: ProductRecord) -> float | None:
+        return self.record.amount / product.issue_size if product.issue_size else None
 
 
 @strawberry.type(description="An underwriter's part in a product: LEAD (主承销商) or CO.")
 class Underwriting:
-    party_record: strawberry.Private[PartyRecord]
+    party_record: strawberry.Private[ShownParty]
     product_record: strawberry.Private[ProductRecord]
     role: model.UnderwriterRole
     share: float | None
 
     @classmethod
     def of(
-        cls, party: PartyRecord, product: ProductRecord, role: str, share: float | None
+        cls, party: ShownParty, product: ProductRecord, role: str, share: float | None
     ) -> Underwriting:
         return cls(
             party_record=party,
@@ -91,12 +120,12 @@ class Underwriting:
         )
 
     @strawberry.field
-    def underwriter(self) -> Party:
+    def underwriter(self) -> PartyRef:
         return party_of(self.party_record)
 
     @strawberry.field
-    def product(self) -> Product:
-        return from_record(Product, self.product_record)
+    def product(self) -> ProductRef:
+        return product_of(self.product_record)
 
 
 @strawberry.type
@@ -110,32 +139,21 @@ class HolderConnection(Connection[Holding]):
     total_amount: float = strawberry.field(description="Sum held by all holders you may see.")
 
 
-@strawberry.type(description="A product or instrument the bank issues, distributes or services.")
-class Product:
-    id: strawberry.ID
-    name: str
-    type: model.ProductType
-    risk_rating: model.RiskLevel
-    status: model.ProductStatus
-    currency: str
-    issue_date: dt.date | None
-    maturity_date: dt.date | None
-    issue_size: float | None = strawberry.field(description="Issue size in the product's currency.")
-    coupon_rate: float | None
-    record: strawberry.Private[ProductRecord]
-
+@strawberry.type
+class ProductPartyFields(ProductBase):
     @strawberry.field(description="The issuer / financier (融资人).")
-    async def issuer(self, info: CtxInfo) -> Party | None:
-        record = await info.context.loaders.issuer.load(self.record.id)
-        if record is None or not await info.context.can_see(record):
-            return None
-        return party_of(record)
+    async def issuer(self, info: CtxInfo) -> PartyRef | None:
+        record = await info.context.loaders[ISSUERS].load(self.record.id)
+        shown = info.context.visibility.shown(record) if record is not None else None
+        return party_of(shown) if shown is not None else None
 
     @strawberry.field(description="Lead (主承销商) first, then co-underwriters.")
     async def underwriters(self, info: CtxInfo) -> list[Underwriting]:
-        rows = await info.context.loaders.underwriters.load(self.record.id)
-        seen = await info.context.visible_only(rows, lambda u: u.party)
-        return [Underwriting.of(u.party, self.record, u.role, u.share) for u in seen]
+        rows = await info.context.loaders[UNDERWRITERS].load(self.record.id)
+        return [
+            Underwriting.of(shown, self.record, u.role, u.share)
+            for u, shown in info.context.visibility.keep(rows, lambda u: u.party)
+        ]
 
     @strawberry.field(description="The lead underwriter (主承销商).")
     async def lead_underwriter(self, info: CtxInfo) -> Underwriting | None:
@@ -151,10 +169,10 @@ class Product:
         self, info: CtxInfo, first: int | None = None, after: str | None = None
     ) -> HolderConnection:
         offset, size = page_window(first, after)
-        page = await info.context.loaders.holders.load(PageKey(self.record.id, offset, size))
+        page = await info.context.loaders[HOLDERS].load(PageKey(self.record.id, offset, size))
         nodes = [
-            Holding(record=h.holding, holder=h.party, product_record=self.record)
-            for h in page.items
+            Holding(record=h.holding, holder=shown, product_record=self.record)
+            for h, shown in info.context.visibility.keep(page.items, lambda h: h.party)
         ]
         base = Connection.of(nodes, offset, page.total)
         return HolderConnection(
@@ -166,8 +184,55 @@ class Product:
 
     @strawberry.field(description="How the product's customer holders split across segments.")
     async def holder_segments(self, info: CtxInfo) -> list[HolderSegment]:
-        counts = await info.context.loaders.holder_segments.load(self.record.id)
+        counts = await info.context.loaders[HOLDER_SEGMENTS].load(self.record.id)
         return [from_record(HolderSegment, c) for c in counts]
+
+
+@strawberry.type
+class CustomerProductFields(CustomerBase):
+    @strawberry.field(description="Products held, largest position first.")
+    def holdings(
+        self, info: CtxInfo, first: int | None = None, after: str | None = None
+    ) -> Connection[Holding]:
+        window = page_window(first, after)
+
+        def build(got: PartyDetails) -> Connection[Holding]:
+            page = got.holdings
+            assert page is not None
+            nodes = [
+                Holding(record=item.holding, holder=self.record, product_record=item.product)
+                for item in page.items
+            ]
+            return Connection.of(nodes, window[0], page.total)
+
+        return details.customer_part(self, info, details.HOLDINGS, window, build)
+
+    @strawberry.field(description="Products this customer issued as 融资人, newest first.")
+    def issued_products(
+        self, info: CtxInfo, first: int | None = details.DEFAULT_ISSUED
+    ) -> list[ProductRef]:
+        return details.customer_part(
+            self,
+            info,
+            details.ISSUED,
+            bounded(first, details.DEFAULT_ISSUED),
+            lambda got: [product_of(p) for p in got.issued or []],
+        )
+
+    @strawberry.field(description="Products this institution underwrote, with its role.")
+    def underwritings(
+        self, info: CtxInfo, first: int | None = details.DEFAULT_UNDERWRITTEN
+    ) -> list[Underwriting]:
+        return details.customer_part(
+            self,
+            info,
+            details.UNDERWRITTEN,
+            bounded(first, details.DEFAULT_UNDERWRITTEN),
+            lambda got: [
+                Underwriting.of(self.record, product, u.role, u.share)
+                for u, product in got.underwritings or []
+            ],
+        )
 
 
 @strawberry.input
@@ -181,11 +246,11 @@ class ProductFilterInput:
 @strawberry.type
 class ProductQuery:
     @strawberry.field(description="A product with its issuer, underwriters and holders.")
-    async def product(self, info: CtxInfo, id: strawberry.ID) -> Product:
-        record = await info.context.loaders.product.load(str(id))
+    async def product(self, info: CtxInfo, id: strawberry.ID) -> ProductRef:
+        record = await info.context.loaders[PRODUCTS].load(str(id))
         if record is None:
             raise NotFoundError("product", str(id))
-        return from_record(Product, record)
+        return product_of(record)
 
     @strawberry.field(description="Products, filtered, by name, paginated.")
     async def products(
@@ -194,7 +259,7 @@ class ProductQuery:
         filter: ProductFilterInput | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Product]:
+    ) -> Connection[ProductRef]:
         where = filter or ProductFilterInput()
         offset, size = page_window(first, after)
         page = await products_page(
@@ -209,5 +274,5 @@ class ProductQuery:
             size,
         )
         for record in page.items:
-            info.context.loaders.product.prime(record.id, record)
-        return Connection.of([from_record(Product, r) for r in page.items], offset, page.total)
+            info.context.loaders[PRODUCTS].prime(record.id, record)
+        return Connection.of([product_of(r) for r in page.items], offset, page.total)

@@ -58,7 +58,7 @@ def graph_counts(driver: Driver) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
-class Caller:
+class ApiUser:
     employee_id: str
     headers: dict[str, str]
     scope: list[str] | None  # branch ids whose customers this caller may see

@@ -20,8 +20,8 @@ from graph.local_server import LocalNeo4j, free_port
 from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
-from schema.access import Role
-from tests.helpers import Caller, one
+from schema.core.access import Role
+from tests.helpers import ApiUser, one
 
 BANK_CUSTOMERS = 1000
 BANK_SEED = 7
@@ -102,15 +102,15 @@ def token_for(settings: Settings, employee_id: str, *roles: Role) -> dict[str, s
 
 
 @pytest.fixture(scope="session")
-def admin(settings: Settings, driver: Driver) -> Caller:
+def admin(settings: Settings, driver: Driver) -> ApiUser:
     employee = one(driver, "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1")["id"]
-    return Caller(employee, token_for(settings, employee, Role.ADMIN), None)
+    return ApiUser(employee, token_for(settings, employee, Role.ADMIN), None)
 
 
 @pytest.fixture(scope="session")
-def compliance(settings: Settings, driver: Driver) -> Caller:
+def compliance(settings: Settings, driver: Driver) -> ApiUser:
     employee = one(driver, "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id DESC LIMIT 1")["id"]
-    return Caller(employee, token_for(settings, employee, Role.COMPLIANCE), None)
+    return ApiUser(employee, token_for(settings, employee, Role.COMPLIANCE), None)
 
 
 def _outlet_employee(driver: Driver) -> tuple[str, list[str]]:
@@ -127,12 +127,12 @@ def _outlet_employee(driver: Driver) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def branch_manager(settings: Settings, driver: Driver) -> Caller:
+def branch_manager(settings: Settings, driver: Driver) -> ApiUser:
     employee, scope = _outlet_employee(driver)
-    return Caller(employee, token_for(settings, employee, Role.MANAGER), scope)
+    return ApiUser(employee, token_for(settings, employee, Role.MANAGER), scope)
 
 
 @pytest.fixture(scope="session")
-def frontend(settings: Settings, driver: Driver) -> Caller:
+def frontend(settings: Settings, driver: Driver) -> ApiUser:
     employee, scope = _outlet_employee(driver)
-    return Caller(employee, token_for(settings, employee, Role.FRONTEND), scope)
+    return ApiUser(employee, token_for(settings, employee, Role.FRONTEND), scope)

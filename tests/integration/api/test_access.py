@@ -14,8 +14,8 @@ from neo4j import Driver
 
 from api.auth import mint_token
 from api.settings import Settings
-from schema.access import Role
-from tests.helpers import Caller, cypher, data, error_codes, gql, one
+from schema.core.access import Role
+from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 
 ME = "{ me { employee { id } accessRoles seesAllBranches } }"
 
@@ -38,7 +38,7 @@ def test_malformed_tokens_are_401(client: TestClient, header: str) -> None:
 
 
 def test_tokens_signed_with_another_key_or_expired_are_401(
-    client: TestClient, settings: Settings, admin: Caller
+    client: TestClient, settings: Settings, admin: ApiUser
 ) -> None:
     now = dt.datetime.now(dt.UTC)
     claims = {"sub": admin.employee_id, "roles": ["admin"], "iss": settings.jwt_issuer}
@@ -61,13 +61,33 @@ def test_tokens_signed_with_another_key_or_expired_are_401(
         assert reason in response.json()["errors"][0]["message"]
 
 
-def test_a_token_for_an_unknown_employee_is_refused(client: TestClient, settings: Settings) -> None:
-    headers = {"Authorization": f"Bearer {mint_token(settings, 'E-GHOST', [Role.ADMIN])}"}
-    assert error_codes(gql(client, ME, headers)) == ["UNAUTHENTICATED"]
+# Fields that need no customer data: an unknown employee once read them all with a 200.
+UNSCOPED_FIELDS = [
+    ME,
+    '{ branch(id: "B00001") { employees { name email } } }',
+    "{ products(first: 3) { edges { node { name } } } }",
+    '{ employee(id: "E000001") { name email } }',
+    "{ __typename }",
+]
+
+
+@pytest.mark.parametrize("subject", ["E-GHOST", ""])
+@pytest.mark.parametrize("query", UNSCOPED_FIELDS)
+def test_a_token_for_an_unknown_employee_is_a_401_on_every_field(
+    client: TestClient, settings: Settings, subject: str, query: str
+) -> None:
+    """The caller is resolved before any resolver runs: no field answers for nobody."""
+    headers = {"Authorization": f"Bearer {mint_token(settings, subject, [Role.ADMIN])}"}
+    response = client.post("/graphql", json={"query": query}, headers=headers)
+    assert response.status_code == 401, response.text
+    body = response.json()
+    assert "data" not in body
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert response.headers["www-authenticate"] == "Bearer"
 
 
 def test_me_names_the_caller_and_their_scope(
-    client: TestClient, admin: Caller, branch_manager: Caller
+    client: TestClient, admin: ApiUser, branch_manager: ApiUser
 ) -> None:
     mine = data(client, ME, admin.headers)["me"]
     assert mine == {
@@ -80,7 +100,7 @@ def test_me_names_the_caller_and_their_scope(
 
 
 def test_the_token_command_mints_a_working_token(
-    client: TestClient, settings: Settings, admin: Caller
+    client: TestClient, settings: Settings, admin: ApiUser
 ) -> None:
     env = {"RELGRAPH_JWT_SECRET": settings.jwt_secret.get_secret_value(), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
@@ -113,7 +133,7 @@ query($id: ID!) {
 
 
 @pytest.fixture(scope="module")
-def person_in_scope(driver: Driver, branch_manager: Caller) -> dict[str, str]:
+def person_in_scope(driver: Driver, branch_manager: ApiUser) -> dict[str, str]:
     assert branch_manager.scope is not None
     return one(
         driver,
@@ -126,7 +146,7 @@ def person_in_scope(driver: Driver, branch_manager: Caller) -> dict[str, str]:
 
 
 def test_personal_data_is_masked_for_frontend_and_managers(
-    client: TestClient, frontend: Caller, branch_manager: Caller, person_in_scope: dict[str, str]
+    client: TestClient, frontend: ApiUser, branch_manager: ApiUser, person_in_scope: dict[str, str]
 ) -> None:
     for caller in (frontend, branch_manager):
         party = data(client, PERSON_PII, caller.headers, id=person_in_scope["id"])["customer"][
@@ -141,7 +161,7 @@ def test_personal_data_is_masked_for_frontend_and_managers(
 
 
 def test_compliance_and_admin_see_personal_data(
-    client: TestClient, compliance: Caller, admin: Caller, person_in_scope: dict[str, str]
+    client: TestClient, compliance: ApiUser, admin: ApiUser, person_in_scope: dict[str, str]
 ) -> None:
     for caller in (compliance, admin):
         party = data(client, PERSON_PII, caller.headers, id=person_in_scope["id"])["customer"][
@@ -166,7 +186,7 @@ def _out_of_scope_customer(driver: Driver, scope: list[str]) -> str:
 
 
 def test_branch_staff_cannot_open_customers_of_other_branches(
-    client: TestClient, driver: Driver, branch_manager: Caller, frontend: Caller, admin: Caller
+    client: TestClient, driver: Driver, branch_manager: ApiUser, frontend: ApiUser, admin: ApiUser
 ) -> None:
     assert branch_manager.scope is not None
     outsider = _out_of_scope_customer(driver, branch_manager.scope)
@@ -179,7 +199,7 @@ def test_branch_staff_cannot_open_customers_of_other_branches(
 
 
 def test_customer_lists_hold_only_customers_in_scope(
-    client: TestClient, driver: Driver, branch_manager: Caller
+    client: TestClient, driver: Driver, branch_manager: ApiUser
 ) -> None:
     assert branch_manager.scope is not None
     page = data(
@@ -197,7 +217,7 @@ def test_customer_lists_hold_only_customers_in_scope(
 
 
 def test_customers_reached_through_links_are_filtered_too(
-    client: TestClient, driver: Driver, branch_manager: Caller, admin: Caller
+    client: TestClient, driver: Driver, branch_manager: ApiUser, admin: ApiUser
 ) -> None:
     assert branch_manager.scope is not None
     pair = cypher(
@@ -237,7 +257,7 @@ def test_customers_reached_through_links_are_filtered_too(
 
 
 def test_product_holders_and_search_respect_scope(
-    client: TestClient, driver: Driver, branch_manager: Caller, admin: Caller
+    client: TestClient, driver: Driver, branch_manager: ApiUser, admin: ApiUser
 ) -> None:
     assert branch_manager.scope is not None
     product = one(
@@ -268,14 +288,14 @@ def test_product_holders_and_search_respect_scope(
 
 
 def test_masking_pattern_is_the_documented_one() -> None:
-    from schema.access import mask_identifier
+    from schema.core.access import mask_identifier
 
     assert mask_identifier("110101198002031234") == "110***********1234"
     assert re.fullmatch(r"138\*{4}0001", mask_identifier("13800000001") or "")
 
 
 def test_a_scoped_search_finds_its_matches_behind_many_out_of_scope_ones(
-    client: TestClient, driver: Driver, branch_manager: Caller
+    client: TestClient, driver: Driver, branch_manager: ApiUser
 ) -> None:
     """The index is first asked for 5 × `first` matches. When the caller's scope filters out so
     many of them that fewer than `first` remain, though the index holds more the caller may see,

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from tests.helpers import Caller, cypher, data, error_codes, gql, one
+from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 
 CUSTOMER_360 = """
 query Customer360($id: ID!) {
@@ -32,7 +32,7 @@ query Customer360($id: ID!) {
 
 
 @pytest.fixture(scope="module")
-def rich_customer(driver: Driver, admin: Caller) -> str:
+def rich_customer(driver: Driver, admin: ApiUser) -> str:
     row = one(
         driver,
         "MATCH (c:Customer) WHERE COUNT { (c)-[:HOLDS]->() } >= 2 "
@@ -44,7 +44,7 @@ def rich_customer(driver: Driver, admin: Caller) -> str:
 
 
 def test_customer_360_matches_the_graph(
-    client: TestClient, driver: Driver, admin: Caller, rich_customer: str
+    client: TestClient, driver: Driver, admin: ApiUser, rich_customer: str
 ) -> None:
     customer = data(client, CUSTOMER_360, admin.headers, id=rich_customer)["customer"]
     truth = one(
@@ -93,7 +93,7 @@ PICTURE_FIELDS = CUSTOMER_360.split("customer(id: $id) {", 1)[1].rsplit("}", 2)[
 
 
 def test_a_customer_reads_the_same_by_every_path(
-    client: TestClient, admin: Caller, rich_customer: str
+    client: TestClient, admin: ApiUser, rich_customer: str
 ) -> None:
     """customer(id) and customers() fetch the details with the customer; party(id).customer and
     aliases asking other sizes fetch them as the fields ask. All must tell the same story."""
@@ -139,7 +139,7 @@ def test_a_customer_reads_the_same_by_every_path(
 
 
 def test_linked_parties_come_whole_when_more_than_their_summary_is_asked(
-    client: TestClient, driver: Driver, admin: Caller, rich_customer: str
+    client: TestClient, driver: Driver, admin: ApiUser, rich_customer: str
 ) -> None:
     """A link's party is fetched as a summary (id, name, …) unless the selection needs more;
     asking for a phone or a Person's fields must bring the real values."""
@@ -174,7 +174,7 @@ def test_linked_parties_come_whole_when_more_than_their_summary_is_asked(
 
 
 def test_interest_summary_counts_interactions_per_topic(
-    client: TestClient, driver: Driver, admin: Caller, rich_customer: str
+    client: TestClient, driver: Driver, admin: ApiUser, rich_customer: str
 ) -> None:
     customer = data(client, CUSTOMER_360, admin.headers, id=rich_customer)["customer"]
     truth = cypher(
@@ -197,13 +197,13 @@ def test_interest_summary_counts_interactions_per_topic(
     assert scores == sorted(scores, reverse=True)
 
 
-def test_unknown_customer_is_not_found(client: TestClient, admin: Caller) -> None:
+def test_unknown_customer_is_not_found(client: TestClient, admin: ApiUser) -> None:
     body = gql(client, '{ customer(id: "NOPE") { id } }', admin.headers)
     assert error_codes(body) == ["NOT_FOUND"]
 
 
 def test_a_non_customer_party_is_reachable_by_party_but_not_customer(
-    client: TestClient, driver: Driver, admin: Caller
+    client: TestClient, driver: Driver, admin: ApiUser
 ) -> None:
     party_id = one(
         driver, "MATCH (p:Person) WHERE NOT p:Customer RETURN p.id AS id ORDER BY p.id LIMIT 1"
@@ -231,7 +231,7 @@ query($first: Int, $after: String, $filter: CustomerFilterInput, $sort: Customer
 
 
 def test_customers_paginate_without_gaps_or_repeats(
-    client: TestClient, driver: Driver, admin: Caller
+    client: TestClient, driver: Driver, admin: ApiUser
 ) -> None:
     total = one(driver, "MATCH (c:Customer) RETURN count(c) AS n")["n"]
     first = data(client, CUSTOMERS, admin.headers, first=7)["customers"]
@@ -251,7 +251,7 @@ def test_customers_paginate_without_gaps_or_repeats(
     assert both == expected
 
 
-def test_customers_filter_and_sort(client: TestClient, driver: Driver, admin: Caller) -> None:
+def test_customers_filter_and_sort(client: TestClient, driver: Driver, admin: ApiUser) -> None:
     key_total = one(driver, "MATCH (c:Customer {segment: 'KEY'}) RETURN count(c) AS n")["n"]
     page = data(
         client,
@@ -278,12 +278,12 @@ def test_customers_filter_and_sort(client: TestClient, driver: Driver, admin: Ca
 
 
 @pytest.mark.parametrize("first", [101, -1])
-def test_page_size_is_capped(client: TestClient, admin: Caller, first: int) -> None:
+def test_page_size_is_capped(client: TestClient, admin: ApiUser, first: int) -> None:
     body = gql(client, CUSTOMERS, admin.headers, first=first)
     assert error_codes(body) == ["INVALID_ARGUMENT"]
 
 
-def test_a_forged_cursor_is_an_invalid_argument(client: TestClient, admin: Caller) -> None:
+def test_a_forged_cursor_is_an_invalid_argument(client: TestClient, admin: ApiUser) -> None:
     body = gql(client, CUSTOMERS, admin.headers, first=5, after="not-a-cursor")
     assert error_codes(body) == ["INVALID_ARGUMENT"]
 
@@ -296,7 +296,7 @@ query($text: String!, $types: [PartyType!]) {
 
 
 def test_search_finds_a_chinese_company_by_part_of_its_name(
-    client: TestClient, driver: Driver, admin: Caller
+    client: TestClient, driver: Driver, admin: ApiUser
 ) -> None:
     company = one(
         driver,
@@ -313,7 +313,7 @@ def test_search_finds_a_chinese_company_by_part_of_its_name(
     assert scores == sorted(scores, reverse=True)
 
 
-def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: Caller) -> None:
+def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: ApiUser) -> None:
     body = gql(client, SEARCH, admin.headers, text='有限公司 OR *:* ) "')
     assert "errors" not in body
     empty = gql(client, SEARCH, admin.headers, text="   ")
@@ -323,7 +323,7 @@ def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: Caller) 
 @pytest.mark.parametrize("field", ["NAME", "SINCE", "ASSETS"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_every_sort_order_is_honoured_across_pages(
-    client: TestClient, admin: Caller, field: str, descending: bool
+    client: TestClient, admin: ApiUser, field: str, descending: bool
 ) -> None:
     key = {"NAME": "name", "SINCE": "since", "ASSETS": "assets"}[field]
     sort = {"field": field, "descending": descending}

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from tests.helpers import Caller, cypher, data, error_codes, gql, one
+from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 
 PRODUCT = """
 query($id: ID!, $first: Int, $after: String) {
@@ -40,7 +40,7 @@ def instrument(driver: Driver) -> dict[str, Any]:
 
 
 def test_a_debt_instrument_shows_issuer_underwriters_and_holders(
-    client: TestClient, driver: Driver, admin: Caller, instrument: dict[str, Any]
+    client: TestClient, driver: Driver, admin: ApiUser, instrument: dict[str, Any]
 ) -> None:
     product = data(client, PRODUCT, admin.headers, id=instrument["id"], first=2)["product"]
     assert product["type"] == "DEBT_INSTRUMENT"
@@ -69,7 +69,7 @@ def test_a_debt_instrument_shows_issuer_underwriters_and_holders(
 
 
 def test_holders_page_through_every_holder_once(
-    client: TestClient, admin: Caller, instrument: dict[str, Any]
+    client: TestClient, admin: ApiUser, instrument: dict[str, Any]
 ) -> None:
     seen: list[str] = []
     after = None
@@ -85,7 +85,7 @@ def test_holders_page_through_every_holder_once(
 
 
 def test_two_pages_of_one_product_in_one_request(
-    client: TestClient, admin: Caller, instrument: dict[str, Any]
+    client: TestClient, admin: ApiUser, instrument: dict[str, Any]
 ) -> None:
     """Both aliases are batched into one statement; each must get its own page back."""
     ids = "edges { node { holderParty { id } } }"
@@ -104,7 +104,7 @@ def test_two_pages_of_one_product_in_one_request(
 
 
 def test_holder_segments_count_customer_holders(
-    client: TestClient, driver: Driver, admin: Caller, instrument: dict[str, Any]
+    client: TestClient, driver: Driver, admin: ApiUser, instrument: dict[str, Any]
 ) -> None:
     segments = data(client, PRODUCT, admin.headers, id=instrument["id"], first=1)["product"][
         "holderSegments"
@@ -120,7 +120,7 @@ def test_holder_segments_count_customer_holders(
     }
 
 
-def test_products_filter_by_type(client: TestClient, driver: Driver, admin: Caller) -> None:
+def test_products_filter_by_type(client: TestClient, driver: Driver, admin: ApiUser) -> None:
     total = one(driver, "MATCH (p:Product {type: 'DEPOSIT'}) RETURN count(p) AS n")["n"]
     page = data(
         client,
@@ -131,13 +131,13 @@ def test_products_filter_by_type(client: TestClient, driver: Driver, admin: Call
     assert {e["node"]["type"] for e in page["edges"]} == {"DEPOSIT"}
 
 
-def test_unknown_product_is_not_found(client: TestClient, admin: Caller) -> None:
+def test_unknown_product_is_not_found(client: TestClient, admin: ApiUser) -> None:
     assert error_codes(gql(client, '{ product(id: "NOPE") { id } }', admin.headers)) == [
         "NOT_FOUND"
     ]
 
 
-def test_org_views(client: TestClient, driver: Driver, admin: Caller) -> None:
+def test_org_views(client: TestClient, driver: Driver, admin: ApiUser) -> None:
     branch = one(
         driver,
         "MATCH (b:Branch) WHERE EXISTS { (:Branch)-[:PART_OF]->(b) } "

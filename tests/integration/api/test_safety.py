@@ -21,8 +21,9 @@ from api.settings import Environment, Settings
 from graph import parties
 from graph.db import Database, Neo4jConfig, QueryTimedOut
 from queries import parse_query
-from schema import build_schema, executor
-from tests.helpers import ROOT, Caller, data, error_codes, gql
+from schema import build_schema
+from schema.core import executor
+from tests.helpers import ROOT, ApiUser, data, error_codes, gql
 from tests.tcp_proxy import TcpProxy
 
 
@@ -32,7 +33,7 @@ def test_committed_sdl_matches_the_code() -> None:
 
 
 def test_depth_alias_and_token_limits(
-    client: TestClient, admin: Caller, settings: Settings
+    client: TestClient, admin: ApiUser, settings: Settings
 ) -> None:
     deep = "{ customers { edges { node { party { linkedParties { party { linkedParties { party { "
     deep += "linkedParties { party { linkedParties { party { id } } } } } } } } } } } } }"
@@ -51,7 +52,7 @@ def test_depth_alias_and_token_limits(
 
 
 def test_each_query_text_is_validated_once(
-    client: TestClient, admin: Caller, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, admin: ApiUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
 
@@ -69,7 +70,7 @@ def test_each_query_text_is_validated_once(
     assert len(calls) == 2
 
 
-def test_a_body_that_is_not_json_is_a_clear_400(client: TestClient, admin: Caller) -> None:
+def test_a_body_that_is_not_json_is_a_clear_400(client: TestClient, admin: ApiUser) -> None:
     response = client.post(
         "/graphql",
         content=b'{"query": "{ me { seesAllBranches } }"',
@@ -79,7 +80,9 @@ def test_a_body_that_is_not_json_is_a_clear_400(client: TestClient, admin: Calle
     assert "JSON" in response.text
 
 
-def test_batched_operations_and_get_requests_are_refused(client: TestClient, admin: Caller) -> None:
+def test_batched_operations_and_get_requests_are_refused(
+    client: TestClient, admin: ApiUser
+) -> None:
     batch = client.post(
         "/graphql", json=[{"query": "{ me { seesAllBranches } }"}] * 2, headers=admin.headers
     )
@@ -119,7 +122,7 @@ POSTS: list[tuple[str, dict[str, str]]] = [
 @pytest.mark.parametrize(("body", "headers"), POSTS)
 def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
     client: TestClient,
-    admin: Caller,
+    admin: ApiUser,
     monkeypatch: pytest.MonkeyPatch,
     body: str,
     headers: dict[str, str],
@@ -141,7 +144,7 @@ def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
 
 
 def test_a_plain_json_post_skips_strawberrys_view(
-    client: TestClient, admin: Caller, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, admin: ApiUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def refuse(*_: Any, **__: Any) -> None:
         raise AssertionError("went through Strawberry's view")
@@ -152,7 +155,7 @@ def test_a_plain_json_post_skips_strawberrys_view(
 
 @pytest.mark.parametrize("body", ['"just a string"', "7", "null"])
 def test_a_json_body_that_is_no_object_is_a_clear_400(
-    client: TestClient, admin: Caller, body: str
+    client: TestClient, admin: ApiUser, body: str
 ) -> None:
     headers = {"content-type": "application/json", **admin.headers}
     response = client.post("/graphql", content=body, headers=headers)
@@ -161,7 +164,7 @@ def test_a_json_body_that_is_no_object_is_a_clear_400(
 
 
 def test_introspection_and_graphiql_are_off_in_production(
-    client: TestClient, admin: Caller
+    client: TestClient, admin: ApiUser
 ) -> None:
     body = gql(client, "{ __schema { types { name } } }", admin.headers)
     assert body.get("data") is None
@@ -172,7 +175,7 @@ def test_introspection_and_graphiql_are_off_in_production(
     assert "Did you mean" not in typo["errors"][0]["message"]
 
 
-def test_introspection_and_graphiql_are_on_in_dev(settings: Settings, admin: Caller) -> None:
+def test_introspection_and_graphiql_are_on_in_dev(settings: Settings, admin: ApiUser) -> None:
     dev = settings.model_copy(update={"env": Environment.DEV})
     with TestClient(create_app(dev)) as dev_client:
         body = gql(dev_client, "{ __schema { queryType { name } } }", admin.headers)
@@ -183,7 +186,7 @@ def test_introspection_and_graphiql_are_on_in_dev(settings: Settings, admin: Cal
 
 def test_unexpected_errors_are_masked_and_logged_with_an_id(
     client: TestClient,
-    admin: Caller,
+    admin: ApiUser,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -206,7 +209,7 @@ def test_unexpected_errors_are_masked_and_logged_with_an_id(
 
 def test_errors_outside_resolvers_are_masked_too(
     client: TestClient,
-    admin: Caller,
+    admin: ApiUser,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -238,7 +241,7 @@ def proxied(neo4j_uri: str, settings: Settings) -> Iterator[tuple[TcpProxy, Test
 
 
 def test_outage_is_reported_and_the_api_recovers(
-    proxied: tuple[TcpProxy, TestClient], admin: Caller, caplog: pytest.LogCaptureFixture
+    proxied: tuple[TcpProxy, TestClient], admin: ApiUser, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.CRITICAL)
     proxy, api = proxied
@@ -303,7 +306,7 @@ query($first: Int) {
 
 
 def test_nested_selections_cost_the_same_statements_for_5_or_100_customers(
-    client: TestClient, admin: Caller
+    client: TestClient, admin: ApiUser
 ) -> None:
     db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
 
@@ -343,7 +346,7 @@ query($id: ID!) {
 
 
 def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once(
-    client: TestClient, admin: Caller
+    client: TestClient, admin: ApiUser
 ) -> None:
     """Selection analysis must see fields inside fragments and arguments given as variables;
     missing one costs an extra statement for that field alone."""
@@ -370,7 +373,7 @@ def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once
     assert len(wider[1]["linkedParties"]) <= 1
 
 
-def test_a_request_leaves_no_records_for_the_cyclic_gc(client: TestClient, admin: Caller) -> None:
+def test_a_request_leaves_no_records_for_the_cyclic_gc(client: TestClient, admin: ApiUser) -> None:
     """graphql-core's executor sits in a reference cycle holding the request context; the context
     drops its loaders when the response is built, so the records go by reference counting. Left
     to the cyclic GC they aged into its costly generations (a 75 ms pause every few hundred

@@ -6,15 +6,13 @@ import asyncio
 from typing import Any
 
 import pytest
-from strawberry.schema.config import StrawberryConfig
 
+from api.auth import CallerResolver
 from graph.db import Database, Neo4jConfig
-from schema import Query, RelgraphSchema
-from schema.access import Principal, Role
-from schema.context import Context
-from schema.executor import RelgraphExecutor
-from schema.parties import Company, Person
-from tests.helpers import Caller, answer, cypher
+from schema import build_schema
+from schema.core.access import Principal, Role
+from schema.core.context import Context
+from tests.helpers import ApiUser, answer, cypher
 
 
 @pytest.fixture(scope="module")
@@ -100,27 +98,20 @@ API_QUERIES = {
 def test_the_api_schema_answers_as_under_graphql_core(
     neo4j_config: Neo4jConfig,
     api_samples: dict[str, list[str]],
-    frontend: Caller,
-    admin: Caller,
+    frontend: ApiUser,
+    admin: ApiUser,
     role: Role,
 ) -> None:
     """The real schema over the real bank: every sample, each query, both executors, for an
     unscoped caller and for a branch-scoped one whose forbidden customers raise errors."""
-    caller = admin if role is Role.ADMIN else frontend
+    user = admin if role is Role.ADMIN else frontend
 
     async def compare() -> int:
         db = Database(neo4j_config)
-        config = StrawberryConfig(disable_field_suggestions=True)
-        schemas = [
-            RelgraphSchema(
-                query=Query, types=[Person, Company], config=config, execution_context_class=cls
-            )
-            for cls in (RelgraphExecutor, None)
-        ]
-        principal = Principal(employee_id=caller.employee_id, roles=frozenset({role}))
-
-        async def scope(_: Principal) -> tuple[Any, list[str] | None]:
-            return None, caller.scope
+        schemas = [build_schema(compiled=True), build_schema(compiled=False)]
+        principal = Principal(employee_id=user.employee_id, roles=frozenset({role}))
+        caller = await CallerResolver(db)(principal)
+        assert caller.visibility.cypher_scope == user.scope
 
         compared = 0
         try:
@@ -131,7 +122,7 @@ def test_the_api_schema_answers_as_under_graphql_core(
                             await schema.execute(
                                 query,
                                 variable_values={"id": id_},
-                                context_value=Context(db, principal, scope),
+                                context_value=Context(db, caller),
                             )
                         )
                         for schema in schemas

@@ -11,8 +11,8 @@ import pytest
 
 from api.auth import TokenVerifier
 from api.settings import Settings
-from schema.access import Role
-from schema.errors import UnauthenticatedError
+from schema.core.access import Role
+from schema.core.errors import UnauthenticatedError
 
 SECRET = "unit-test-secret-long-enough-for-hs256"
 

@@ -16,7 +16,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache
 from strawberry.types import Info
 
-from schema.executor import RelgraphExecutor
+from schema.core.executor import RelgraphExecutor
 from tests.helpers import answer
 
 

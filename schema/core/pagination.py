@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from schema.errors import InvalidArgumentError
+from schema.core.errors import InvalidArgumentError
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

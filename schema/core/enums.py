@@ -7,7 +7,6 @@ from enum import StrEnum
 import strawberry
 
 from graph import model
-from schema.access import Role
 
 # Registering returns the same class, so the types below annotate with graph.model's enums.
 _DESCRIPTIONS = {
@@ -35,9 +34,9 @@ for _domain_enum in (
     model.InteractionKind,
     model.ListKind,
     model.TagCategory,
+    model.FeeStatus,
 ):
     strawberry.enum(_domain_enum, description=_DESCRIPTIONS.get(_domain_enum))
-strawberry.enum(Role, name="AccessRole", description="Roles a token can grant")
 
 
 @strawberry.enum(description="What the linked party is to the party whose links are listed")
@@ -76,11 +75,3 @@ class CustomerSort(StrEnum):
     NAME = "NAME"
     SINCE = "SINCE"
     ASSETS = "ASSETS"
-
-
-@strawberry.enum
-class FeeStatus(StrEnum):
-    PAID = "PAID"
-    PAID_LATE = "PAID_LATE"
-    OPEN = "OPEN"  # owed, not yet due
-    OVERDUE = "OVERDUE"  # 逾期: owed past its due date

@@ -1,0 +1,215 @@
+"""The bank's entities as GraphQL types: their own fields here, their relations from the areas.
+
+Party (an interface), Person, Company, Customer, Branch, Employee and Product are each composed in
+schema/types.py from a base class below (the entity's own properties) and the field groups that
+business areas contribute (a customer's holdings from the products area, a branch's customers from
+the parties area, …). Areas import only the core, so they cannot import the composed classes: they
+annotate with the lazy references below and build objects with the functions below, which use the
+classes schema/types.py registers when it is imported (before any schema is built).
+
+A party or customer is built only from a `ShownParty`, which only schema/core/access.py's
+Visibility makes: every party an answer holds has passed the access policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graph import model
+from graph.parties import DetailParts, PartyDetails
+from graph.records import BranchRecord, EmployeeRecord, ProductRecord
+from schema.core.access import ShownParty
+from schema.core.context import CtxInfo
+from schema.core.convert import from_record
+
+if TYPE_CHECKING:
+    from schema.types import Branch, Company, Customer, Employee, Party, Person, Product
+
+_COMPOSED = "schema.types"
+PartyRef = Annotated["Party", strawberry.lazy(_COMPOSED)]
+CustomerRef = Annotated["Customer", strawberry.lazy(_COMPOSED)]
+BranchRef = Annotated["Branch", strawberry.lazy(_COMPOSED)]
+EmployeeRef = Annotated["Employee", strawberry.lazy(_COMPOSED)]
+ProductRef = Annotated["Product", strawberry.lazy(_COMPOSED)]
+
+NO_PARTS = DetailParts()
+
+
+@strawberry.type
+class PartyBase:
+    id: strawberry.ID
+    name: str
+    party_type: model.PartyType
+    region: str | None
+    is_customer: bool
+    record: strawberry.Private[ShownParty]
+
+    @strawberry.field(description="Masked unless the caller has compliance or admin.")
+    def phone(self, info: CtxInfo) -> str | None:
+        return info.context.caller.identifier(self.record.phone)
+
+    @strawberry.field(description="Masked unless the caller has compliance or admin.")
+    def address(self, info: CtxInfo) -> str | None:
+        return info.context.caller.address(self.record.address)
+
+    @strawberry.field(description="On an active prohibition list (禁止名单).")
+    def on_prohibition_list(self) -> bool:
+        return self.record.listed
+
+
+@strawberry.type
+class PersonBase:
+    gender: str | None
+    birth_date: dt.date | None
+    occupation: str | None
+    record: strawberry.Private[ShownParty]
+
+    @strawberry.field(description="National ID (身份证号); masked unless compliance or admin.")
+    def national_id(self, info: CtxInfo) -> str | None:
+        return info.context.caller.identifier(self.record.national_id)
+
+
+@strawberry.type
+class CompanyBase:
+    credit_code: str | None = strawberry.field(
+        description="Unified social credit code (统一社会信用代码)."
+    )
+    industry: str | None
+    size: model.CompanySize | None
+    registered_capital: float | None
+    founded: dt.date | None
+    institution_type: model.InstitutionType | None = strawberry.field(
+        description="Set when the company is a financial institution."
+    )
+
+
+@strawberry.type
+class CustomerBase:
+    id: strawberry.ID
+    name: str
+    party_type: model.PartyType
+    since: dt.date | None = strawberry.field(description="Customer since.")
+    segment: model.Segment | None
+    value_tier: model.ValueTier | None
+    need_type: model.NeedType | None
+    risk_tolerance: model.RiskLevel | None
+    assets: float = strawberry.field(description="Sum of current holdings, CNY.")
+    on_prohibition_list: bool = strawberry.field(
+        description="On an active prohibition list (禁止名单)."
+    )
+    record: strawberry.Private[ShownParty]
+    # What the caller's selection of this customer asks for (schema/core/details.py), and those
+    # details when they were fetched with the customer.
+    parts: strawberry.Private[DetailParts]
+    fetched: strawberry.Private[PartyDetails | None]
+
+    @strawberry.field(description="The person or company profile.")
+    def party(self) -> PartyRef:
+        return party_of(self.record)
+
+
+@strawberry.type
+class BranchBase:
+    id: strawberry.ID
+    name: str
+    kind: model.BranchKind
+    region: str | None
+    city: str | None
+    parent_id: strawberry.Private[str | None]
+
+
+@strawberry.type
+class EmployeeBase:
+    id: strawberry.ID
+    name: str
+    roles: list[model.EmployeeRole]
+    position: str | None
+    hired: dt.date | None
+    email: str | None
+    branch_id: strawberry.Private[str | None]
+
+
+@strawberry.type
+class ProductBase:
+    id: strawberry.ID
+    name: str
+    type: model.ProductType
+    risk_rating: model.RiskLevel
+    status: model.ProductStatus
+    currency: str
+    issue_date: dt.date | None
+    maturity_date: dt.date | None
+    issue_size: float | None = strawberry.field(description="Issue size in the product's currency.")
+    coupon_rate: float | None
+    record: strawberry.Private[ProductRecord]
+
+
+@dataclass
+class _Composed:
+    person: type[Person]
+    company: type[Company]
+    customer: type[Customer]
+    branch: type[Branch]
+    employee: type[Employee]
+    product: type[Product]
+
+
+class _Registry:
+    composed: _Composed | None = None
+
+
+def register(
+    *,
+    person: type[Person],
+    company: type[Company],
+    customer: type[Customer],
+    branch: type[Branch],
+    employee: type[Employee],
+    product: type[Product],
+) -> None:
+    """Called once, by schema/types.py, with the composed classes."""
+    _Registry.composed = _Composed(person, company, customer, branch, employee, product)
+
+
+def _classes() -> _Composed:
+    composed = _Registry.composed
+    if composed is None:
+        raise RuntimeError("schema.types registers the entity classes; import it first")
+    return composed
+
+
+def party_of(record: ShownParty) -> Party:
+    classes = _classes()
+    cls: type[Party] = classes.person if record.party_type == "PERSON" else classes.company
+    return from_record(cls, record)
+
+
+def customer_of(
+    record: ShownParty, parts: DetailParts = NO_PARTS, fetched: PartyDetails | None = None
+) -> Customer:
+    """`parts`: what the caller's selection of this customer will ask for; `fetched`: those
+    parts, when the caller fetched them already."""
+    return from_record(
+        _classes().customer,
+        record,
+        on_prohibition_list=record.listed,
+        assets=record.assets or 0.0,
+        parts=parts,
+        fetched=fetched,
+    )
+
+
+def branch_of(record: BranchRecord) -> Branch:
+    return from_record(_classes().branch, record)
+
+
+def employee_of(record: EmployeeRecord) -> Employee:
+    return from_record(_classes().employee, record)
+
+
+def product_of(record: ProductRecord) -> Product:
+    return from_record(_classes().product, record)
