@@ -191,7 +191,15 @@ def serve(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     ensure_database(settings)
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    # relgraph logs each request itself (api/middleware.py), with its request id.
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+    )
 
 
 @app.command()

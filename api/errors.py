@@ -13,6 +13,7 @@ import uuid
 
 from graphql.error import GraphQLError
 
+from api.middleware import REQUEST_ID
 from graph.db import GraphUnavailable, QueryTimedOut
 from schema.core.errors import (
     ForbiddenError,
@@ -67,6 +68,7 @@ def convert(error: GraphQLError) -> GraphQLError:
 
 
 def _with(error: GraphQLError, message: str, code: str, **extra: str) -> GraphQLError:
+    extra["request_id"] = REQUEST_ID.get()
     return GraphQLError(
         message=message,
         nodes=error.nodes,

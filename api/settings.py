@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.db import Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j
@@ -41,12 +42,27 @@ class Settings(BaseSettings):
     jwt_issuer: str = "relgraph"
     token_ttl_minutes: int = Field(default=8 * 60, ge=1)
 
+    # Off runs every operation on graphql-core's own executor (schema/core/executor.py says why
+    # one would): same answers, more CPU per request.
+    compiled_executor: bool = True
+
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=100)
 
+    # Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    access_log: bool = True
+
     demo_customers: int = Field(default=10_000, ge=500)
     demo_seed: int = 42
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @model_validator(mode="after")
     def _secret_long_enough(self) -> Settings:

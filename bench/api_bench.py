@@ -65,6 +65,9 @@ query($id: ID!) {
   }
 }
 """
+# Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
+# checks that each stays on the compiled executor).
+BENCH_DOCUMENTS = {"360": CUSTOMER_360, "holders": HOLDERS}
 SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
 
 

@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.core import internals
 from schema.core.executor import RelgraphExecutor
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
@@ -34,7 +35,9 @@ def build_schema(
     compiled: bool = True,
 ) -> strawberry.Schema:
     """`compiled=False` runs every operation on graphql-core's own executor (the setting
-    RELGRAPH_COMPILED_EXECUTOR): the reference the compiled executor is tested against."""
+    RELGRAPH_COMPILED_EXECUTOR): the reference the compiled executor is tested against. Refuses
+    to build on library versions whose private names relgraph relies on have moved."""
+    internals.require()
     return RelgraphSchema(
         query=Query,
         types=list(CONCRETE_TYPES),

@@ -12,8 +12,11 @@ of every selection, what reads its value and a completer closure made for its ex
 once instead of being worked out again on every value. Then, per field:
 
 - a plain attribute, or a synchronous method taking only `self` (no arguments, info or field
-  extensions), is read directly; anything else goes through its real resolver, with a real
-  resolve-info and the coerced arguments, as in graphql-core;
+  extensions), is read directly ("read");
+- a resolver with arguments or `info` is called as Strawberry's wrapper would call it, with the
+  arguments converted once where they are literals ("call");
+- anything else goes through its real resolver, with a real resolve-info and the coerced
+  arguments, as in graphql-core ("resolver");
 - a response path is built only where one is needed: for objects and lists, and on an error;
 - a scalar or enum of an ordinary value type is coerced on the spot;
 - an abstract type's runtime type, and an object type's `is_type_of`, are worked out once per
@@ -25,8 +28,25 @@ list as graphql-core gathers them, so DataLoaders still batch siblings and list 
 
 A document that this does not cover runs on graphql-core unchanged: mutations (run serially),
 `@skip`/`@include` whose condition is a variable (the plan would depend on the variables),
-fragment variables, resolver middleware, an abort signal. tests/test_executor.py compares the two
-executors' answers on the same schema and documents, field by field and error by error.
+`@defer`/`@stream`, fragment variables, resolver middleware, an abort signal.
+tests/unit/schema/test_executor.py compares the two executors' answers on a test schema, and
+tests/integration/schema/test_executor_api.py on the real one; RELGRAPH_COMPILED_EXECUTOR=false
+runs the API on graphql-core alone, and `make test` runs the API tests both ways.
+
+What would switch it off, and what to do instead. Each of these is caught by
+tests/integration/api/test_compiled_path.py, which runs the bench documents and fails if any field
+falls back to its resolver or the document to graphql-core:
+- a field permission class or field extension makes that field take its Strawberry resolver (and
+  Strawberry's wrapper) on every request: check access in the resolver with the access policy
+  (schema/core/access.py), as the areas do;
+- a schema extension with a `resolve` hook makes Strawberry install resolver middleware, which
+  sends every document to graphql-core: hook operations, parsing or validation instead
+  (api/app.py's request pipeline);
+- `@defer`/`@stream` run on graphql-core; a custom field resolver or abort signal passed to
+  execution too.
+
+The private graphql-core and Strawberry names this module relies on are listed, and checked when
+a schema is built, in schema/core/internals.py.
 """
 
 from __future__ import annotations
@@ -71,6 +91,8 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 
+from schema.core.internals import InternalsMoved
+
 _MISSING = object()
 
 # Value types that are never awaitable and never an exception: a leaf of one of these is coerced
@@ -99,6 +121,7 @@ class _Field:
         "read",
         "resolve",
         "return_type",
+        "selection",
         "takes_args",
     )
 
@@ -130,7 +153,14 @@ class _Field:
         if isinstance(named, GraphQLNonNull):
             named = named.of_type
         self.coerce = _coercer(named) if is_leaf_type(named) else None
+        # The compiled sub-selection, once a completer for an object or abstract type makes one.
+        self.selection: _Selection | None = None
         self.complete: Completer = _completer(self, field_def.type)
+
+    @property
+    def path_kind(self) -> str:
+        """How the field is answered: "read", "call" or "resolver" (see the module docstring)."""
+        return "read" if self.read else "call" if self.call else "resolver"
 
     def info(self, executor: RelgraphExecutor, path: Path) -> GraphQLResolveInfo[Any]:
         return executor.build_resolve_info(self.field_def, self.nodes, self.parent_type, path)
@@ -206,14 +236,18 @@ def _reader(
     return method if callable(method) else None
 
 
-def _converter(schema: GraphQLSchema) -> GraphQLCoreConverter | None:
+def _converter(schema: GraphQLSchema) -> GraphQLCoreConverter:
+    """The Strawberry converter that built `schema`. Fails rather than guess: without it the
+    executor could not tell which resolvers Strawberry wraps (schema/core/internals.py)."""
     converter = getattr(getattr(schema, "_strawberry_schema", None), "schema_converter", None)
-    return converter if isinstance(converter, GraphQLCoreConverter) else None
+    if not isinstance(converter, GraphQLCoreConverter):
+        raise InternalsMoved(f"{schema!r} has no Strawberry schema converter")
+    return converter
 
 
 def _has_exception_handlers(schema: GraphQLSchema) -> bool:
     """Strawberry's exception handlers wrap resolvers that would otherwise be plain methods."""
-    return bool(getattr(_converter(schema), "_exception_handler_specs", ()))
+    return bool(_converter(schema)._exception_handler_specs)
 
 
 # Converted arguments are kept only when every value is one of these, so that no resolver can
@@ -271,7 +305,6 @@ class _StrawberryCall:
         converter = _converter(schema)
         if (
             not isinstance(definition, StrawberryField)
-            or converter is None
             or definition.extensions
             or definition.base_resolver is None
             or not callable(definition.base_resolver.wrapped_func)
@@ -470,7 +503,7 @@ async def _gather(completed: C, pending: list[Any]) -> C:
 
 
 def _object_completer(field: _Field, object_type: GraphQLObjectType) -> Completer:
-    selection = _Selection(field.details)
+    selection = field.selection = _Selection(field.details)
 
     def complete(executor: RelgraphExecutor, value: Any, path: Path, field_path: Path) -> Any:
         if isinstance(value, Exception):
@@ -483,7 +516,7 @@ def _object_completer(field: _Field, object_type: GraphQLObjectType) -> Complete
 
 
 def _abstract_completer(field: _Field, abstract_type: GraphQLAbstractType) -> Completer:
-    selection = _Selection(field.details)
+    selection = field.selection = _Selection(field.details)
     class_based = _class_based_resolve_type(abstract_type)
     # Python class -> runtime object type, where Strawberry's rule depends on the class alone.
     by_class: dict[type, GraphQLObjectType] = {}
@@ -743,14 +776,22 @@ async def _guarded(
         return None
 
 
+# Directives whose delivery (incremental payloads) only graphql-core implements.
+_INCREMENTAL = frozenset({"defer", "stream"})
+
+
 class _VariableDirectives(Visitor):
-    """Finds a directive whose arguments name a variable (`@skip(if: $flag)`)."""
+    """Finds a directive a plan cannot fix in advance: one whose arguments name a variable
+    (`@skip(if: $flag)`), or `@defer`/`@stream`."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found = False
 
     def enter_directive(self, node: DirectiveNode, *_: Any) -> Any:
+        if node.name.value in _INCREMENTAL:
+            self.found = True
+            return Visitor.BREAK
         uses = _VariableUses()
         visit(node, uses)
         if uses.found:
@@ -839,3 +880,22 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
         for node in (self.operation, *self.fragment_definitions.values()):
             visit(node, finder)
         return not finder.found
+
+
+def compiled_fields(query: str) -> list[tuple[str, str]] | None:
+    """Diagnostics: for the compiled plans of operations parsed from `query` (text as sent), each
+    field compiled so far as ("Type.field", "read" | "call" | "resolver"); None when no field of
+    that text was compiled (it ran on graphql-core, or never ran). Sub-selections are compiled on
+    first use, so run the document before asking."""
+    found: list[tuple[str, str]] = []
+    for operation, _schema, plan in list(_PLANS.values()):
+        source = operation.loc.source.body if operation.loc else None
+        if source != query or plan is None:
+            continue
+        pending = [field for fields in plan.values() for field in fields]
+        while pending:
+            field = pending.pop()
+            found.append((f"{field.parent_name}.{field.name}", field.path_kind))
+            if field.selection is not None:
+                pending.extend(f for fs in field.selection.by_type.values() for f in fs)
+    return found or None

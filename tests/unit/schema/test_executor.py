@@ -13,10 +13,11 @@ import strawberry
 from graphql import GraphQLResolveInfo, get_introspection_query
 from graphql.execution.executor import Executor
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import ParserCache
+from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from schema.core.executor import RelgraphExecutor
+from schema.core.executor import RelgraphExecutor, compiled_fields
 from tests.helpers import answer
 
 
@@ -387,3 +388,47 @@ def test_compiled_documents_never_reach_graphql_core(monkeypatch: pytest.MonkeyP
     assert _graphql_core_calls(monkeypatch, TEST_QUERY) == 0
     fallback = "query($on: Boolean!) { items { name note @include(if: $on) } }"
     assert _graphql_core_calls(monkeypatch, fallback) > 0
+
+
+class _Everyone(BasePermission):
+    message = "never refused"
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return True
+
+
+@strawberry.type
+class Guarded:
+    plain: str = "p"
+    guarded: str = strawberry.field(default="g", permission_classes=[_Everyone])
+
+
+@strawberry.type
+class GuardedRoot:
+    @strawberry.field
+    def thing(self) -> Guarded:
+        return Guarded()
+
+
+class _ResolveHook(SchemaExtension):
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        return _next(root, info, *args, **kwargs)
+
+
+def test_the_compiled_path_report_names_what_falls_back() -> None:
+    """What tests/integration/api/test_compiled_path.py relies on: a permission class puts its
+    field on the resolver path, and a resolve-level extension sends the document to graphql-core."""
+    guarded = "{ thing { plain guarded } }"
+    schema = strawberry.Schema(query=GuardedRoot, execution_context_class=RelgraphExecutor)
+    assert asyncio.run(schema.execute(guarded)).data == {"thing": {"plain": "p", "guarded": "g"}}
+    assert sorted(compiled_fields(guarded) or []) == [
+        ("Guarded.guarded", "resolver"),
+        ("Guarded.plain", "read"),
+        ("GuardedRoot.thing", "read"),
+    ]
+    hooked_text = "{ thing { plain } }"
+    hooked = strawberry.Schema(
+        query=GuardedRoot, execution_context_class=RelgraphExecutor, extensions=[_ResolveHook]
+    )
+    assert asyncio.run(hooked.execute(hooked_text)).data == {"thing": {"plain": "p"}}
+    assert compiled_fields(hooked_text) is None
