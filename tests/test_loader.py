@@ -24,7 +24,6 @@ from loaders.ingest import (
     load_folder,
     read_raw_rows,
 )
-from loaders.plan import LOAD_PLAN
 from tests.conftest import graph_counts
 from tests.helpers import one
 
@@ -137,31 +136,34 @@ def test_the_cli_writes_a_rejects_report(
 
 
 def _prefixed_copy(source: Path, target: Path, prefix: str) -> dict[str, int]:
-    """Copies a generated bank with every id prefixed, so it loads beside the shared bank."""
+    """Copies a generated bank (every part of every load type) with every id prefixed, so it
+    loads beside the shared bank; returns the rows of each load type."""
     target.mkdir()
-    rows_per_file: dict[str, int] = {}
-    for spec in LOAD_PLAN:
-        path = source / f"{spec.name}.csv"
-        if not path.exists():
-            continue
-        with (
-            path.open(encoding="utf-8") as src,
-            (target / path.name).open("w", encoding="utf-8", newline="") as dst,
-        ):
-            reader = csv.DictReader(src)
-            assert reader.fieldnames is not None
-            writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
-            writer.writeheader()
-            count = 0
-            for row in reader:
-                for column in reader.fieldnames:
-                    is_reference = column == "id" or column.endswith("_id")
-                    if is_reference and column not in NOT_IDS and row[column]:
-                        row[column] = prefix + row[column]
-                writer.writerow(row)
-                count += 1
-        rows_per_file[spec.name] = count
-    return rows_per_file
+    rows_per_type: dict[str, int] = {}
+    for name, paths in find_inputs(source).items():
+        for path in paths:
+            rows_per_type[name] = rows_per_type.get(name, 0) + _copy_prefixed(path, target, prefix)
+    return rows_per_type
+
+
+def _copy_prefixed(path: Path, target: Path, prefix: str) -> int:
+    with (
+        path.open(encoding="utf-8") as src,
+        (target / path.name).open("w", encoding="utf-8", newline="") as dst,
+    ):
+        reader = csv.DictReader(src)
+        assert reader.fieldnames is not None
+        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        count = 0
+        for row in reader:
+            for column in reader.fieldnames:
+                is_reference = column == "id" or column.endswith("_id")
+                if is_reference and column not in NOT_IDS and row[column]:
+                    row[column] = prefix + row[column]
+            writer.writerow(row)
+            count += 1
+    return count
 
 
 def _count_prefixed(driver: Driver, prefix: str, *, inverse: bool = False) -> tuple[int, int]:
