@@ -49,7 +49,7 @@ def generate_bank(
     sink = Sink(out)
     try:
         world = World(customers, seed, sink, Pools.build(seed))
-        world.run(progress)
+        world.populate(progress)
         for name, structure in REGISTRY.items():
             structure(name, world).plant()
         pop = world.population

@@ -213,12 +213,7 @@ class Customers:
             size=size,
             institution=institution,
         )
-        risk = self._customer_row(cust)
-        if links is not None:
-            links(cust)
-        visible = self._hold_out(cust, self._holdings(cust, "C", risk))
-        self._tail(cust, visible, self._company_fees(cust, visible))
-        return cust
+        return self._complete(cust, links)
 
     def person(
         self,
@@ -270,11 +265,16 @@ class Customers:
             age=age,
             surname=surname,
         )
+        return self._complete(cust, links)
+
+    def _complete(self, cust: Customer, links: Links | None) -> Customer:
+        """The customer row, the relationships, then what depends on them: holdings (some held
+        out), fees, managers, warnings, events and tags."""
         risk = self._customer_row(cust)
         if links is not None:
             links(cust)
-        visible = self._hold_out(cust, self._holdings(cust, "P", risk))
-        self._tail(cust, visible, 0.0)
+        visible = self._hold_out(cust, self._holdings(cust, risk))
+        self._tail(cust, visible, 0.0 if cust.is_person else self._company_fees(cust, visible))
         return cust
 
     def _segment(self, latent: LatentType) -> Segment:
@@ -302,8 +302,9 @@ class Customers:
 
     # --- holdings --------------------------------------------------------------------------
 
-    def _holdings(self, cust: Customer, audience: str, risk: int) -> list[Holding]:
+    def _holdings(self, cust: Customer, risk: int) -> list[Holding]:
         rng = self.rng
+        audience = "P" if cust.is_person else "C"
         latent = cust.latent
         props = PROPENSITY[latent]
         held: list[Holding] = []

@@ -39,30 +39,35 @@ from loaders.synthetic.vocab import (
 
 class World:
     def __init__(self, customers: int, seed: int, sink: Sink, pools: Pools) -> None:
+        """Writes the fixed part of the bank at once: tags, branches and staff, institutions
+        and products — what planted structures read besides the population's arithmetic."""
         self.seed = seed
         self.sink = sink
         self.pools = pools
-        self.population = Population(customers, seed, pools)
-        self.stream = Stream.world(seed, sink, self.population.persons, self.population.companies)
-
-    def run(self, progress: bool) -> None:
-        stream, pop = self.stream, self.population
+        self.population = pop = Population(customers, seed, pools)
+        self.stream = stream = Stream.world(seed, sink, pop.persons, pop.companies)
         self._write_tags()
-        self.org = Org(stream, self.pools, pop)
-        self.catalogue = Catalogue(stream, self.pools, pop)
+        self.org = Org(stream, pools, pop)
+        self.catalogue = Catalogue(stream, pools, pop)
+
+    def populate(self, progress: bool) -> None:
+        """The customers with everything around them, the non-customer investors and the
+        prohibitions nobody planted, and the world's ground truth."""
+        stream, pop = self.stream, self.population
         parties = Parties(stream, self.pools, self.seed)
         lists = ListEntries(stream)
         customers = Customers(stream, pop, self.org, self.catalogue, parties)
         links = WorldLinks(stream, pop, parties, Relations(stream, pop), lists)
         bar = tqdm(total=pop.n, desc="synthetic bank", unit="customer", disable=not progress)
         try:
-            for number in range(1, pop.companies + 1):
-                customers.company(number, pop.company_latent(number), links.company)
-                if number % 500 == 0:
-                    bar.update(500)
-            for number in range(1, pop.persons + 1):
-                customers.person(number, pop.person_latent(number), links=links.person)
-                if (pop.companies + number) % 500 == 0:
+            for step in range(pop.n):
+                if step < pop.companies:
+                    number = step + 1
+                    customers.company(number, pop.company_latent(number), links.company)
+                else:
+                    number = step - pop.companies + 1
+                    customers.person(number, pop.person_latent(number), links=links.person)
+                if step % 500 == 499:
                     bar.update(500)
             bar.update(pop.n % 500)
         finally:
