@@ -51,7 +51,7 @@ def generate_bank(
         world = World(customers, seed, sink, Pools.build(seed))
         world.populate(progress)
         for name, structure in REGISTRY.items():
-            structure(name, world).plant()
+            structure(name, world.view, sink).plant()
         pop = world.population
         sink.write_json(
             f"{GROUND_TRUTH}/manifest.json",

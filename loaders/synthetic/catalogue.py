@@ -55,8 +55,8 @@ class Catalogue:
     most R3" is a prefix of a list."""
 
     def __init__(self, stream: Stream, pools: Pools, population: Population) -> None:
-        self.rng = stream.rng
-        self.tables = stream.tables
+        self._rng = stream.rng
+        self._tables = stream.tables
         self.pools = pools
         self.population = population
         self.products: list[Product] = []
@@ -66,7 +66,7 @@ class Catalogue:
         self._index()
 
     def _build_institutions(self) -> None:
-        rng = self.rng
+        rng = self._rng
         pattern = [kind for kind, (weight, _) in FI_KINDS.items() for _ in range(weight)]
         rng.shuffle(pattern)
         self.institutions: list[Institution] = []  # institution k is company number k + 1
@@ -88,7 +88,7 @@ class Catalogue:
             self.fi_by_kind.setdefault(institution.kind, []).append(k + 1)
 
     def _build_catalogue(self) -> None:
-        rng = self.rng
+        rng = self._rng
         series = [t for t in PRODUCT_CATALOG if t.tenor_days]
         issues_each = max(3, (20 + self.population.n // 1000) // len(series))
         start, end = date(2021, 1, 1).toordinal(), TODAY_ORD + 90
@@ -164,7 +164,7 @@ class Catalogue:
             mortgage=mortgage,
         )
         self.products.append(product)
-        self.tables.products.write(
+        self._tables.products.write(
             (
                 product.id,
                 name,
@@ -179,16 +179,16 @@ class Catalogue:
             )
         )
         if issuer is not None:
-            self.tables.issued.write((company_id(issuer), product.id))
+            self._tables.issued.write((company_id(issuer), product.id))
         elif issuer_kind is not None and self.fi_by_kind.get(issuer_kind):
-            self.tables.issued.write(
-                (company_id(self.rng.choice(self.fi_by_kind[issuer_kind])), product.id)
+            self._tables.issued.write(
+                (company_id(self._rng.choice(self.fi_by_kind[issuer_kind])), product.id)
             )
         return product
 
     def _build_debt(self) -> None:
         """债务融资工具: issued by large corporate customers, underwritten by banks and brokers."""
-        rng = self.rng
+        rng = self._rng
         pop = self.population
         count = max(8, pop.n // 200)
         underwriters = sorted(
@@ -250,7 +250,7 @@ class Catalogue:
             shares = [floor4(lead_share)] + [floor4(rest * c / sum(cuts)) for c in cuts]
             for fi, share in zip([lead, *co], shares, strict=True):
                 role = UnderwriterRole.LEAD if fi == lead else UnderwriterRole.CO
-                self.tables.underwrote.write(
+                self._tables.underwrote.write(
                     (company_id(fi), product.id, role.value, fmt_frac(share))
                 )
                 self.underwrote.add(fi)

@@ -49,8 +49,8 @@ class Org:
     """Built once by the world; customers of every writer are homed and managed here."""
 
     def __init__(self, stream: Stream, pools: Pools, population: Population) -> None:
-        self.rng = stream.rng
-        self.tables = stream.tables
+        self._rng = stream.rng
+        self._tables = stream.tables
         self.pools = pools
         self.population = population
         self.branches: list[Branch] = []
@@ -74,13 +74,13 @@ class Org:
         index = len(self.branches)
         branch = Branch(index, f"B{index + 1:05d}", kind, province, city, parent, [], [])
         self.branches.append(branch)
-        self.tables.branches.write((branch.id, name, kind.value, province, city))
+        self._tables.branches.write((branch.id, name, kind.value, province, city))
         if parent is not None:
-            self.tables.part_of.write((branch.id, self.branches[parent].id))
+            self._tables.part_of.write((branch.id, self.branches[parent].id))
         return index
 
     def _build_branches(self) -> None:
-        rng = self.rng
+        rng = self._rng
         outlets = max(6, self.population.n // 500)
         regions = min(31, max(2, round(math.sqrt(outlets))))
         subs = max(regions, outlets // 4)
@@ -119,7 +119,7 @@ class Org:
             )
 
     def _build_employees(self) -> None:
-        rng = self.rng
+        rng = self._rng
         pop = self.population
         n_outlets, n_subs = len(self.outlets), len(self.sub_branches)
         n_regions = len(self.region_list)
@@ -169,12 +169,12 @@ class Org:
     def _employee(
         self, branch: Branch, roles: list[EmployeeRole], position: str
     ) -> tuple[str, int]:
-        rng = self.rng
+        rng = self._rng
         self._employee_no += 1
         emp_id = f"E{self._employee_no:06d}"
         male = rng.random() < 0.5
         hired = day(rng, date(2003, 1, 1).toordinal(), TODAY_ORD - 60)
-        self.tables.employees.write(
+        self._tables.employees.write(
             (
                 emp_id,
                 self.pools.person_name(rng, male),
@@ -190,7 +190,7 @@ class Org:
             moved = day(rng, hired + 180, TODAY_ORD - 30)
             old = rng.choice(self.branches)
             if old.index != branch.index:
-                self.tables.works_at.write((emp_id, old.id, position, iso(hired), iso(moved - 1)))
+                self._tables.works_at.write((emp_id, old.id, position, iso(hired), iso(moved - 1)))
                 since = moved
-        self.tables.works_at.write((emp_id, branch.id, position, iso(since), ""))
+        self._tables.works_at.write((emp_id, branch.id, position, iso(since), ""))
         return emp_id, hired

@@ -7,6 +7,7 @@ is kept. Memory is O(branches + employees + products).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from tqdm import tqdm
@@ -37,10 +38,21 @@ from loaders.synthetic.vocab import (
 )
 
 
+@dataclass(frozen=True)
+class WorldView:
+    """What planted structures may read of the world: never its random stream or its files."""
+
+    seed: int
+    pools: Pools
+    population: Population
+    org: Org
+    catalogue: Catalogue
+
+
 class World:
     def __init__(self, customers: int, seed: int, sink: Sink, pools: Pools) -> None:
         """Writes the fixed part of the bank at once: tags, branches and staff, institutions
-        and products — what planted structures read besides the population's arithmetic."""
+        and products."""
         self.seed = seed
         self.sink = sink
         self.pools = pools
@@ -49,6 +61,7 @@ class World:
         self._write_tags()
         self.org = Org(stream, pools, pop)
         self.catalogue = Catalogue(stream, pools, pop)
+        self.view = WorldView(seed, pools, pop, self.org, self.catalogue)
 
     def populate(self, progress: bool) -> None:
         """The customers with everything around them, the non-customer investors and the

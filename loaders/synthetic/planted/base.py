@@ -21,10 +21,10 @@ from loaders.synthetic.lists import ListEntries
 from loaders.synthetic.parties import Parties
 from loaders.synthetic.population import Population
 from loaders.synthetic.relations import Relations
-from loaders.synthetic.sink import fmt_bool, fmt_frac, fmt_money, iso
+from loaders.synthetic.sink import Sink, fmt_bool, fmt_frac, fmt_money, iso
 from loaders.synthetic.streams import Stream
 from loaders.synthetic.vocab import TODAY_ORD, LatentType, day, pick_province
-from loaders.synthetic.world import World
+from loaders.synthetic.world import WorldView
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,12 @@ class _Roster:
 class Structure(ABC):
     """One planted structure, registered under `name` in `planted.REGISTRY`."""
 
-    def __init__(self, name: str, world: World) -> None:
+    def __init__(self, name: str, world: WorldView, sink: Sink) -> None:
         self.name = name
         self.world = world
         self.population = world.population
-        stream = Stream.planted(name, world.seed, world.sink)
+        self._sink = sink
+        stream = Stream.planted(name, world.seed, sink)
         self.rng = stream.rng
         self.tables = stream.tables
         self._roster = _Roster(world.population)
@@ -159,4 +160,4 @@ class Structure(ABC):
 
     def write_truth(self, table: str, objects: Iterable[dict[str, Any]]) -> None:
         """Its part of ground-truth table `table`: ground_truth/<table>.<name>.jsonl."""
-        self.world.sink.write_jsonl(table, self.name, objects)
+        self._sink.write_jsonl(table, self.name, objects)
