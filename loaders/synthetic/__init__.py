@@ -4,9 +4,10 @@
 what later features must rediscover into `out/ground_truth/` (docs/synthetic-bank.md). The same
 `customers` and `seed` give byte-identical files.
 
-The package is the world (bank.py runs it: population.py, org.py, catalogue.py, customers.py,
-links.py and the writers parties.py, lists.py, relations.py over ids.py, streams.py and sink.py,
-with vocab.py's vocabulary) and the planted structures (planted/, one module each, one registry).
+bank.py runs the world (world.py over population.py, org.py, catalogue.py, customers.py and
+links.py), then every structure registered in planted/ (one module each). parties.py, lists.py,
+relations.py and customers.py write rows for either, each writer with its own random stream, id
+block and files (streams.py, ids.py, sink.py); vocab.py holds the vocabulary.
 """
 
 from loaders.synthetic.bank import (
