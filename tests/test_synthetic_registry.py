@@ -181,9 +181,20 @@ def test_a_bank_is_generated_once_per_marker_and_stale_parts_do_not_survive(
     assert digest(folder) == written
 
 
-def test_generating_over_an_older_bank_drops_parts_no_structure_writes(tmp_path: Path) -> None:
-    stale = [tmp_path / "owns.renamed_structure.csv", tmp_path / "ground_truth/groups.gone.jsonl"]
-    kept = [tmp_path / "notes.txt", tmp_path / "owns.csv.bak", tmp_path / "ground_truth/x.txt"]
+def test_generating_over_an_older_bank_drops_tables_this_run_does_not_write(
+    tmp_path: Path,
+) -> None:
+    stale = [
+        tmp_path / "owns.renamed_structure.csv",
+        tmp_path / "ground_truth/groups.gone.jsonl",
+        tmp_path / "ground_truth/groups.jsonl",  # the older generator's layout
+    ]
+    kept = [
+        tmp_path / "notes.txt",
+        tmp_path / "owns.csv.bak",
+        tmp_path / "notes.planted.csv",
+        tmp_path / "ground_truth/x.txt",
+    ]
     for path in stale + kept:
         path.parent.mkdir(exist_ok=True)
         path.write_text("", encoding="utf-8")

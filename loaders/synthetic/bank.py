@@ -80,16 +80,18 @@ def generate_bank(
 
 
 def _remove_stale_parts(out: Path, written: set[str]) -> None:
-    """Parts this run did not write (of a structure since renamed or dropped) would still load
-    with the folder, so they go."""
+    """Tables this run did not write — parts of a structure since renamed or dropped, ground
+    truth of an older generator — would still load or be read with the folder, so they go. The
+    world writes every plain load file, so only parts can be stale there."""
     load_stems = {spec.name for spec in LOAD_PLAN}
-    for folder, stems in ((out, load_stems), (out / GROUND_TRUTH, None)):
-        for path in folder.iterdir():
-            parsed = parse_table_file_name(path.name)
-            if parsed is None or parsed.part is None or (stems and parsed.stem not in stems):
-                continue
-            if path.relative_to(out).as_posix() not in written and path.is_file():
-                path.unlink()
+    for path in [*out.iterdir(), *(out / GROUND_TRUTH).iterdir()]:
+        parsed = parse_table_file_name(path.name)
+        if parsed is None or not path.is_file():
+            continue
+        if path.parent == out and (parsed.part is None or parsed.stem not in load_stems):
+            continue
+        if path.relative_to(out).as_posix() not in written:
+            path.unlink()
 
 
 def bank_marker(customers: int, seed: int) -> str:
