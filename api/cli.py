@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -210,7 +209,7 @@ def demo(
 ) -> None:
     """Start the database if needed, generate and load the demo bank once, then serve."""
     from loaders.ingest import load_folder
-    from loaders.synthetic import generate_bank
+    from loaders.synthetic import bank_marker, generate_bank_once
 
     settings = get_settings()
     try:
@@ -218,7 +217,9 @@ def demo(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     size = customers or settings.demo_customers
-    marker_value = json.dumps({"customers": size, "seed": settings.demo_seed})
+    # The marker names the generator version and the planted structures too, so a bank made by
+    # an older generator is made again and loaded.
+    marker_value = bank_marker(size, settings.demo_seed)
     folder = settings.data_dir / f"demo-bank-{size}-{settings.demo_seed}"
 
     async def prepare(db: Database) -> None:
@@ -227,11 +228,15 @@ def demo(
         if rows and rows[0]["value"] == marker_value:
             typer.echo("demo bank already loaded", err=True)
             return
-        done = folder / ".complete"
-        if not done.exists():
-            typer.echo(f"generating the demo bank ({size:,} customers) in {folder} …", err=True)
-            generate_bank(size, settings.demo_seed, folder, progress=True)
-            done.touch()
+        if rows:
+            typer.secho(
+                "the graph holds another demo bank; loads only add and update, so rows of that "
+                "bank the new one lacks stay (start from an empty graph to drop them)",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
+        if generate_bank_once(size, settings.demo_seed, folder, progress=True):
+            typer.echo(f"generated the demo bank ({size:,} customers) in {folder}", err=True)
         typer.echo("loading the demo bank …", err=True)
         summary = await load_folder(db, folder, progress=True)
         if summary.rejected:

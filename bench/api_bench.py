@@ -37,7 +37,7 @@ from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
 from graph.schema import apply_schema
 from loaders.ingest import load_folder
-from loaders.synthetic import generate_bank
+from loaders.synthetic import bank_marker, generate_bank_once
 from queries import CypherQuery, Q
 from schema.core.access import Role
 
@@ -135,14 +135,12 @@ async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> Non
     db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
     try:
         await apply_schema(db)
-        marker = f"{customers}:{seed}"
+        marker = bank_marker(customers, seed)
         rows = await db.read(Q.get_meta, {"key": "bench_bank"})
         if rows and rows[0]["value"] == marker:
             return
-        if not (folder / ".complete").exists():
-            print(f"generating {customers:,} customers …", file=sys.stderr)
-            generate_bank(customers, seed, folder, progress=True)
-            (folder / ".complete").touch()
+        if generate_bank_once(customers, seed, folder, progress=True):
+            print(f"generated {customers:,} customers", file=sys.stderr)
         print("loading …", file=sys.stderr)
         summary = await load_folder(db, folder, batch_size=2000, progress=True)
         print(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import itertools
 import json
 import sys
 import time
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from graph.db import ConstraintViolation, Database
-from loaders.plan import LOAD_PLAN, LoadFile
+from loaders.plan import LOAD_PLAN, LoadFile, TableFile, parse_table_file_name
 from queries import Q
 
 DEFAULT_BATCH_SIZE = 1000
@@ -76,13 +77,25 @@ class LoadFolderError(ValueError):
     """The folder itself is unusable (missing, or holds no known file)."""
 
 
-def find_input(folder: Path, spec: LoadFile) -> Path | None:
-    csv_path, jsonl_path = folder / f"{spec.name}.csv", folder / f"{spec.name}.jsonl"
-    if csv_path.exists() and jsonl_path.exists():
-        raise LoadFolderError(f"{folder}: both {csv_path.name} and {jsonl_path.name}; keep one")
-    if csv_path.exists():
-        return csv_path
-    return jsonl_path if jsonl_path.exists() else None
+def find_inputs(folder: Path) -> dict[str, list[Path]]:
+    """Each load type's files in `folder`, in the order they load: `<name>.csv` (or `.jsonl`)
+    first, then its parts `<name>.<part>.csv` by label. Names of no load type are left out."""
+    known = {spec.name for spec in LOAD_PLAN}
+    found: dict[str, list[tuple[TableFile, Path]]] = {}
+    for path in sorted(folder.iterdir()):
+        parsed = parse_table_file_name(path.name)
+        if parsed is not None and parsed.stem in known and path.is_file():
+            found.setdefault(parsed.stem, []).append((parsed, path))
+    inputs: dict[str, list[Path]] = {}
+    for stem, files in found.items():
+        files.sort(key=lambda file: file[0].order)
+        for (first, first_path), (second, second_path) in itertools.pairwise(files):
+            if first.part == second.part:
+                raise LoadFolderError(
+                    f"{folder}: both {first_path.name} and {second_path.name}; keep one"
+                )
+        inputs[stem] = [path for _, path in files]
+    return inputs
 
 
 def read_raw_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
@@ -215,14 +228,14 @@ async def load_folder(
 ) -> LoadSummary:
     if not folder.is_dir():
         raise LoadFolderError(f"{folder} is not a folder")
-    inputs = [(spec, find_input(folder, spec)) for spec in LOAD_PLAN]
-    if all(path is None for _, path in inputs):
+    inputs = find_inputs(folder)
+    if not inputs:
         names = ", ".join(f"{s.name}.csv" for s in LOAD_PLAN)
         raise LoadFolderError(f"{folder} holds none of the load files ({names})")
     started = time.perf_counter()
     results: list[FileResult] = []
-    for spec, path in inputs:
-        if path is not None:
+    for spec in LOAD_PLAN:
+        for path in inputs.get(spec.name, ()):
             results.append(await _load_file(db, spec, path, batch_size, progress))
     await db.run_autocommit(Q.refresh_customer_assets)
     return LoadSummary(results, time.perf_counter() - started)

@@ -2,14 +2,53 @@
 
 Node files load before the relationship files that reference them, so a row is only rejected for
 an unknown id when that id is truly absent from the input (or from the graph already).
+
+A table (a load type, or a ground-truth table of the synthetic bank) is one file, `<name>.csv`,
+or several: `<name>.csv` and parts `<name>.<part>.csv` (`.jsonl` likewise), read plain file first,
+then parts in the sorted order of their labels.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from loaders import rows
 from queries import CypherQuery, Q
+
+TABLE_SUFFIXES = (".csv", ".jsonl")
+PART_LABEL = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """A file name read as `<stem>[.<part>]<suffix>`."""
+
+    stem: str
+    part: str | None
+    suffix: str
+
+    @property
+    def order(self) -> tuple[bool, str]:
+        """Sort key among one table's files: the plain file, then parts by label."""
+        return (self.part is not None, self.part or "")
+
+
+def table_file_name(stem: str, part: str | None, suffix: str) -> str:
+    if part is not None and not PART_LABEL.fullmatch(part):
+        raise ValueError(f"a part label is letters, digits, '_' and '-'; got {part!r}")
+    return f"{stem}{suffix}" if part is None else f"{stem}.{part}{suffix}"
+
+
+def parse_table_file_name(name: str) -> TableFile | None:
+    """None for names that are no table's file (`README.md`, `holds.csv.bak`, `a.b.c.csv`)."""
+    for suffix in TABLE_SUFFIXES:
+        if name.endswith(suffix):
+            stem, dot, part = name.removesuffix(suffix).partition(".")
+            if not stem or (dot and not PART_LABEL.fullmatch(part)):
+                return None
+            return TableFile(stem, part if dot else None, suffix)
+    return None
 
 
 @dataclass(frozen=True)

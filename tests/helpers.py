@@ -10,6 +10,9 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 ROOT = Path(__file__).resolve().parents[1]
+# The bank every integration test reads (tests/integration/conftest.py loads it once).
+BANK_CUSTOMERS = 1000
+BANK_SEED = 7
 
 
 def gql(

@@ -21,10 +21,7 @@ from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
 from schema.core.access import Role
-from tests.helpers import ApiUser, one
-
-BANK_CUSTOMERS = 1000
-BANK_SEED = 7
+from tests.helpers import BANK_CUSTOMERS, BANK_SEED, ApiUser, one
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,14 @@ import pytest
 from neo4j import Driver
 
 from graph.db import Database, Neo4jConfig
-from loaders.ingest import LoadSummary, Reject, load_folder, read_raw_rows
-from loaders.plan import LOAD_PLAN
+from loaders.ingest import (
+    LoadFolderError,
+    LoadSummary,
+    Reject,
+    find_inputs,
+    load_folder,
+    read_raw_rows,
+)
 from tests.helpers import graph_counts, one
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -129,31 +135,34 @@ def test_the_cli_writes_a_rejects_report(
 
 
 def _prefixed_copy(source: Path, target: Path, prefix: str) -> dict[str, int]:
-    """Copies a generated bank with every id prefixed, so it loads beside the shared bank."""
+    """Copies a generated bank (every part of every load type) with every id prefixed, so it
+    loads beside the shared bank; returns the rows of each load type."""
     target.mkdir()
-    rows_per_file: dict[str, int] = {}
-    for spec in LOAD_PLAN:
-        path = source / f"{spec.name}.csv"
-        if not path.exists():
-            continue
-        with (
-            path.open(encoding="utf-8") as src,
-            (target / path.name).open("w", encoding="utf-8", newline="") as dst,
-        ):
-            reader = csv.DictReader(src)
-            assert reader.fieldnames is not None
-            writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
-            writer.writeheader()
-            count = 0
-            for row in reader:
-                for column in reader.fieldnames:
-                    is_reference = column == "id" or column.endswith("_id")
-                    if is_reference and column not in NOT_IDS and row[column]:
-                        row[column] = prefix + row[column]
-                writer.writerow(row)
-                count += 1
-        rows_per_file[spec.name] = count
-    return rows_per_file
+    rows_per_type: dict[str, int] = {}
+    for name, paths in find_inputs(source).items():
+        for path in paths:
+            rows_per_type[name] = rows_per_type.get(name, 0) + _copy_prefixed(path, target, prefix)
+    return rows_per_type
+
+
+def _copy_prefixed(path: Path, target: Path, prefix: str) -> int:
+    with (
+        path.open(encoding="utf-8") as src,
+        (target / path.name).open("w", encoding="utf-8", newline="") as dst,
+    ):
+        reader = csv.DictReader(src)
+        assert reader.fieldnames is not None
+        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        count = 0
+        for row in reader:
+            for column in reader.fieldnames:
+                is_reference = column == "id" or column.endswith("_id")
+                if is_reference and column not in NOT_IDS and row[column]:
+                    row[column] = prefix + row[column]
+            writer.writerow(row)
+            count += 1
+    return count
 
 
 def _count_prefixed(driver: Driver, prefix: str, *, inverse: bool = False) -> tuple[int, int]:
@@ -263,3 +272,67 @@ def test_malformed_csv_is_reported_at_its_line_and_earlier_rows_still_read(tmp_p
     assert line == 3
     assert isinstance(reject, Reject) and (reject.line, reject.field) == (3, "file")
     assert "malformed CSV" in reject.reason and len(rows) == 2
+
+
+def _split_folder(folder: Path) -> Path:
+    """Persons in three files, a company and shareholdings in parts only, and names to ignore."""
+    folder.mkdir()
+    files = {
+        "persons.csv": "id,name\nSPX1,王一\n",
+        "persons.b.csv": "id,name,birth_date\nSPX2,李二,1980-01-01\nSPX4,赵四,1980-13-01\n",
+        "persons.a.jsonl": '{"id": "SPX3", "name": "张三"}\n',
+        "companies.z.csv": "id,name\nSPC1,某某贸易有限公司\n",
+        "owns.part-1.csv": "owner_id,company_id,share\nSPX2,SPC1,0.5\nSPX9,SPC1,0.2\n",
+        "owns.csv.bak": "not,a,load,file\n",
+        "notes.persons.csv": "id,name\nSPX8,不是人员文件\n",
+        "persons.bad.label.csv": "id,name\nSPX7,名称含点\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_parts_of_a_type_load_after_its_plain_file_in_label_order(tmp_path: Path) -> None:
+    inputs = find_inputs(_split_folder(tmp_path / "split"))
+    assert {stem: [p.name for p in paths] for stem, paths in inputs.items()} == {
+        "persons": ["persons.csv", "persons.a.jsonl", "persons.b.csv"],
+        "companies": ["companies.z.csv"],
+        "owns": ["owns.part-1.csv"],
+    }
+    (tmp_path / "split" / "persons.b.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(LoadFolderError, match=r"both persons\.b\.csv and persons\.b\.jsonl"):
+        find_inputs(tmp_path / "split")
+
+
+def test_a_split_folder_loads_every_part_names_each_part_in_rejects_and_reloads_idempotently(
+    first_load: LoadSummary, neo4j_config: Neo4jConfig, driver: Driver, tmp_path: Path
+) -> None:
+    folder = _split_folder(tmp_path / "split")
+    try:
+        first = _load(neo4j_config, folder)
+        assert [f.file for f in first.files] == [
+            "persons.csv",
+            "persons.a.jsonl",
+            "persons.b.csv",
+            "companies.z.csv",
+            "owns.part-1.csv",
+        ]
+        rejects = {(r.file, r.line, r.field) for r in first.rejects}
+        assert rejects == {("persons.b.csv", 3, "birth_date"), ("owns.part-1.csv", 3, "owner_id")}
+        assert first.loaded == 5
+        owned = one(
+            driver,
+            "MATCH (:Person {id: 'SPX2'})-[o:OWNS]->(:Company {id: 'SPC1'}) RETURN o.share AS s",
+        )
+        assert owned["s"] == 0.5
+        persons = "MATCH (p:Person) WHERE p.id STARTS WITH 'SPX' RETURN collect(p.id) AS ids"
+        assert sorted(one(driver, persons)["ids"]) == ["SPX1", "SPX2", "SPX3"]
+        counts = graph_counts(driver)
+        again = _load(neo4j_config, folder)
+        assert {(r.file, r.line, r.field) for r in again.rejects} == rejects
+        assert graph_counts(driver) == counts
+    finally:
+        with driver.session() as session:
+            session.run(
+                "MATCH (n) WHERE n.id STARTS WITH 'SPX' OR n.id = 'SPC1' DETACH DELETE n"
+            ).consume()

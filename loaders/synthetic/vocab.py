@@ -1,4 +1,4 @@
-"""Vocabulary, name pools and cheap hashing for the synthetic bank (loaders/synthetic.py).
+"""Vocabulary, name pools and cheap hashing for the synthetic bank.
 
 Faker is slow per call, so it is asked once, at start, for pools of surnames, given names, streets
 and company name parts; rows are then composed from these pools with `random.Random`. Facts that
@@ -8,6 +8,9 @@ uses our payroll service) come from `Hasher`, a keyed integer hash, so they cost
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -19,6 +22,8 @@ from graph.model import InstitutionType, ProductType, TagCategory
 
 TODAY = date(2026, 6, 30)
 """The generator's fixed "today": every date it writes is on or before it (bar planned products)."""
+TODAY_ORD = TODAY.toordinal()
+EPOCH_ORD = date(2000, 1, 1).toordinal()  # nobody became a customer before it
 
 BANK = "汇融银行"
 EMAIL_DOMAIN = "huirongbank.cn"
@@ -183,6 +188,58 @@ PROVINCES: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
     ("新疆维吾尔自治区", "65", ("乌鲁木齐",), 0.8),
 )
 MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+PROVINCE_CODE = {name: code for name, code, _, _ in PROVINCES}
+PROVINCE_CITIES = {name: cities for name, _, cities, _ in PROVINCES}
+
+
+def cumulative(weights: Sequence[float]) -> list[float]:
+    """Running shares of the total, for drawing an index with `bisect`."""
+    total = sum(weights)
+    acc, out = 0.0, []
+    for w in weights:
+        acc += w / total
+        out.append(acc)
+    return out
+
+
+_PROVINCE_CUM = cumulative([w for _, _, _, w in PROVINCES])
+
+
+def province_at(u: float) -> tuple[str, str, tuple[str, ...], float]:
+    """The province at point `u` in [0, 1) of the economic weights."""
+    return PROVINCES[min(bisect.bisect_right(_PROVINCE_CUM, u), len(PROVINCES) - 1)]
+
+
+def pick_province(rng: Random) -> str:
+    return province_at(rng.random())[0]
+
+
+def day(rng: Random, low: int, high: int) -> int:
+    """A date ordinal in [low, high]; `low` when the range is empty."""
+    return rng.randint(low, high) if high > low else low
+
+
+def lognormal(rng: Random, median: float, sigma: float = 0.9) -> float:
+    return median * math.exp(rng.gauss(0.0, sigma))
+
+
+def pick_index(rng: Random, weights: Sequence[float]) -> int:
+    """Index drawn with the given weights (which need not sum to 1)."""
+    r = rng.random() * sum(weights)
+    for i, w in enumerate(weights):
+        r -= w
+        if r < 0:
+            return i
+    return len(weights) - 1
+
+
+def short_province(province: str) -> str:
+    for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市"):
+        if province.endswith(suffix):
+            return province[: -len(suffix)]
+    return province
+
+
 # Real districts of the larger cities; other cities get the generic names most cities have.
 CITY_DISTRICTS: dict[str, tuple[str, ...]] = {
     "北京": ("东城区", "西城区", "朝阳区", "海淀区", "丰台区", "通州区", "昌平区"),
@@ -344,6 +401,7 @@ TAGS: tuple[tuple[str, str, TagCategory], ...] = (
     ("upside", "价值提升潜力", TagCategory.ANALYSIS),
     ("linkage", "公私联动潜力", TagCategory.ANALYSIS),
 )
+TAG_IDS = {code: f"T{i + 1:03d}" for i, (code, _, _) in enumerate(TAGS)}
 
 PROHIBITION_LISTS: tuple[tuple[str, str, str], ...] = (
     ("央行黑名单", "中国人民银行", "涉嫌洗钱及违规跨境资金转移"),

@@ -1,4 +1,8 @@
-"""The synthetic bank: valid rows, whole references, exact planted ground truth. No database."""
+"""The synthetic bank: valid rows, whole references, exact planted ground truth. No database.
+
+Every table is read whole: the world's `<name>.csv` and every planted structure's part,
+`<name>.<structure>.csv`, as the loader reads them.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from loaders.plan import LOAD_PLAN
-from loaders.synthetic import GenerationSummary, generate_bank
+from loaders.ingest import find_inputs
+from loaders.plan import LOAD_PLAN, parse_table_file_name
+from loaders.synthetic import GROUND_TRUTH, GenerationSummary, generate_bank
+from loaders.synthetic.ids import PLANTED_BASE, PLANTED_BLOCK, party_number, planted_block
+from loaders.synthetic.planted import REGISTRY
 
 CUSTOMERS = 1000
 SEED = 20260630
@@ -36,6 +43,10 @@ PAIRS = {
     "tagged": ("party_id", "tag_id"),
 }
 LINK_FILES = ("owns", "executive_of", "legal_rep_of", "employed_by", "family_of", "guarantees")
+PARTY_COLUMNS = {
+    "id", "party_id", "owner_id", "company_id", "person_id", "relative_id", "guarantor_id",
+    "holder_id", "customer_id", "issuer_id", "underwriter_id",
+}  # fmt: skip
 
 
 def read(folder: Path, name: str) -> list[dict[str, str]]:
@@ -43,10 +54,34 @@ def read(folder: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def read_jsonl(folder: Path, name: str) -> Iterator[dict[str, Any]]:
-    with (folder / name).open(encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
+def truth_files(folder: Path, table: str, suffix: str) -> list[Path]:
+    """A ground-truth table's files: the world's and every structure's part."""
+    found = []
+    for path in sorted((folder / GROUND_TRUTH).iterdir()):
+        parsed = parse_table_file_name(path.name)
+        if parsed is not None and parsed.stem == table and parsed.suffix == suffix:
+            found.append(path)
+    assert found, table
+    return found
+
+
+def read_truth(folder: Path, table: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for path in truth_files(folder, table, ".csv"):
+        rows.extend(read(path.parent, path.name))
+    return rows
+
+
+def read_jsonl(folder: Path, table: str) -> Iterator[dict[str, Any]]:
+    for path in truth_files(folder, table, ".jsonl"):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
+
+
+def is_world_file(relpath: str) -> bool:
+    parsed = parse_table_file_name(Path(relpath).name)
+    return parsed is None or parsed.part is None
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -70,7 +105,12 @@ def folder(bank: tuple[Path, GenerationSummary]) -> Path:
 
 @pytest.fixture(scope="module")
 def data(folder: Path) -> dict[str, list[dict[str, str]]]:
-    return {spec.name: read(folder, f"{spec.name}.csv") for spec in LOAD_PLAN}
+    """Every load type's rows, from all its files."""
+    inputs = find_inputs(folder)
+    return {
+        spec.name: [row for path in inputs[spec.name] for row in read(folder, path.name)]
+        for spec in LOAD_PLAN
+    }
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +126,44 @@ def test_every_load_file_is_written_with_the_model_header(
     folder: Path, bank: tuple[Path, GenerationSummary]
 ) -> None:
     summary = bank[1]
+    inputs = find_inputs(folder)
     for spec in LOAD_PLAN:
-        with (folder / f"{spec.name}.csv").open(encoding="utf-8", newline="") as handle:
-            header = next(csv.reader(handle))
-        assert header == list(spec.model.model_fields), spec.name
-        assert summary.rows_by_file[f"{spec.name}.csv"] > 0, spec.name
+        assert inputs[spec.name][0].name == f"{spec.name}.csv"
+        for path in inputs[spec.name]:
+            with path.open(encoding="utf-8", newline="") as handle:
+                header = next(csv.reader(handle))
+            assert header == list(spec.model.model_fields), path.name
+            assert summary.rows_by_file[path.name] > 0, path.name
     assert summary.out == folder
     assert summary.seconds > 0
+
+
+def test_each_structure_writes_parts_of_its_own_and_the_world_names_none_of_its_parties(
+    folder: Path,
+) -> None:
+    """What keeps a structure from disturbing the rest: its rows go to its own parts, its
+    parties come from its own id block, and no world row names any of them."""
+    blocks = {name: planted_block(name) for name in REGISTRY}
+    parts: set[str] = set()
+    for path in sorted(folder.iterdir()):
+        parsed = parse_table_file_name(path.name)
+        if parsed is None:
+            continue
+        for row in read(folder, path.name):
+            for column, value in row.items():
+                if column not in PARTY_COLUMNS or value[:1] not in ("P", "C"):
+                    continue
+                if column == "id" and parsed.stem not in ("persons", "companies"):
+                    continue
+                number = party_number(value)
+                if parsed.part is None:
+                    assert number < PLANTED_BASE, (path.name, row)
+                elif number >= PLANTED_BASE:
+                    block = (number - PLANTED_BASE) // PLANTED_BLOCK
+                    assert block == blocks[parsed.part], (path.name, row)
+        if parsed.part is not None:
+            parts.add(parsed.part)
+    assert parts == set(REGISTRY)
 
 
 def test_every_row_validates(data: dict[str, list[dict[str, str]]]) -> None:
@@ -106,7 +177,7 @@ def test_every_row_validates(data: dict[str, list[dict[str, str]]]) -> None:
 
 
 def test_node_ids_are_unique_and_party_spaces_do_not_collide(
-    data: dict[str, list[dict[str, str]]],
+    folder: Path, data: dict[str, list[dict[str, str]]]
 ) -> None:
     for name in (
         "persons",
@@ -126,7 +197,10 @@ def test_node_ids_are_unique_and_party_spaces_do_not_collide(
     companies = {row["id"] for row in data["companies"]}
     assert not persons & companies
     customers = [row["party_id"] for row in data["customers"]]
-    assert len(customers) == CUSTOMERS == len(set(customers))
+    assert len(customers) == len(set(customers))
+    world_customers = read(folder, "customers.csv")
+    assert len(world_customers) == CUSTOMERS
+    assert CUSTOMERS < len(customers) <= CUSTOMERS * 1.05  # the structures' own customers
     national_ids = [row["national_id"] for row in data["persons"] if row["national_id"]]
     assert len(national_ids) == len(set(national_ids))
     codes = [row["credit_code"] for row in data["companies"]]
@@ -184,9 +258,12 @@ def test_same_seed_same_bytes_other_seed_other_bank(folder: Path, tmp_path: Path
     generate_bank(CUSTOMERS, SEED + 1, other, progress=False)
     assert digest(again) == digest(folder)
     other_digest = digest(other)
-    assert other_digest.keys() == digest(folder).keys()
-    assert other_digest["persons.csv"] != digest(folder)["persons.csv"]
-    assert other_digest["holds.csv"] != digest(folder)["holds.csv"]
+    # Which parts a structure writes depends on its rows (a risk warning or not), the world's
+    # files do not.
+    world = {name for name in digest(folder) if is_world_file(name)}
+    assert world == {name for name in other_digest if is_world_file(name)}
+    for name in ("persons.csv", "holds.csv", "owns.group_trees.csv"):
+        assert other_digest[name] != digest(folder)[name], name
 
 
 def test_too_small_a_bank_is_refused(tmp_path: Path) -> None:
@@ -196,10 +273,10 @@ def test_too_small_a_bank_is_refused(tmp_path: Path) -> None:
 
 def test_segments_and_party_mix_look_like_a_bank(data: dict[str, list[dict[str, str]]]) -> None:
     segments = Counter(row["segment"] for row in data["customers"])
-    assert 0.02 <= segments["KEY"] / CUSTOMERS <= 0.10
-    assert 0.15 <= segments["VALUE"] / CUSTOMERS <= 0.35
+    assert 0.02 <= segments["KEY"] / len(data["customers"]) <= 0.10
+    assert 0.15 <= segments["VALUE"] / len(data["customers"]) <= 0.35
     persons = sum(row["party_id"].startswith("P") for row in data["customers"])
-    assert 0.70 <= persons / CUSTOMERS <= 0.80
+    assert 0.70 <= persons / len(data["customers"]) <= 0.80
     assert len(data["persons"]) > persons  # owners, executives, relatives who are not customers
     institutions = {row["institution_type"] for row in data["companies"]}
     assert {"BANK", "SECURITIES", "INSURANCE", "FUND"} <= institutions
@@ -278,7 +355,7 @@ def test_ownership_stakes_of_a_company_sum_to_at_most_one(
 def test_heldout_holdings_are_disjoint_and_about_a_fifth(
     folder: Path, data: dict[str, list[dict[str, str]]]
 ) -> None:
-    heldout = read(folder, "ground_truth/heldout_holdings.csv")
+    heldout = read_truth(folder, "heldout_holdings")
     customers = {row["party_id"] for row in data["customers"]}
     products = {row["id"]: row["type"] for row in data["products"]}
     visible = {
@@ -304,9 +381,7 @@ def test_heldout_holdings_are_disjoint_and_about_a_fifth(
 def test_latent_types_cover_every_customer(
     folder: Path, data: dict[str, list[dict[str, str]]]
 ) -> None:
-    latent = {
-        r["party_id"]: r["latent_type"] for r in read(folder, "ground_truth/latent_types.csv")
-    }
+    latent = {r["party_id"]: r["latent_type"] for r in read_truth(folder, "latent_types")}
     assert latent.keys() == {row["party_id"] for row in data["customers"]}
     assert len(set(latent.values())) == 7
 
@@ -324,7 +399,7 @@ def test_planted_blacklist_links_are_shortest_paths(
         for row in data["list_entries"]
         if row["list"] == "PROHIBITION" and not row["delisted_on"]
     }
-    links = list(read_jsonl(folder, "ground_truth/blacklist_paths.jsonl"))
+    links = list(read_jsonl(folder, "blacklist_paths"))
     assert {link["hops"] for link in links} == {1, 2, 3, 4}
     rels = set()
     for link in links:
@@ -348,7 +423,7 @@ def test_circular_chains_exist_and_are_the_only_ownership_cycles(
     folder: Path, data: dict[str, list[dict[str, str]]]
 ) -> None:
     owns = {(row["owner_id"], row["company_id"]) for row in data["owns"]}
-    chains = list(read_jsonl(folder, "ground_truth/ownership_chains.jsonl"))
+    chains = list(read_jsonl(folder, "ownership_chains"))
     circular = [c for c in chains if c["circular"]]
     assert circular
     for chain in chains:
@@ -370,7 +445,7 @@ def test_groups_are_exactly_the_persons_controlling_several_companies(
     )
     controlled = {node: nx.descendants(control, node) for node in control if node.startswith("P")}
     several = {person: companies for person, companies in controlled.items() if len(companies) > 1}
-    groups = list(read_jsonl(folder, "ground_truth/groups.jsonl"))
+    groups = list(read_jsonl(folder, "groups"))
     assert groups
     assert {g["controller_id"]: set(g["company_ids"]) for g in groups} == several
 
@@ -378,7 +453,7 @@ def test_groups_are_exactly_the_persons_controlling_several_companies(
 def test_linkage_ground_truth_matches_the_relationship_files(
     folder: Path, data: dict[str, list[dict[str, str]]]
 ) -> None:
-    linkage = read(folder, "ground_truth/linkage.csv")
+    linkage = read_truth(folder, "linkage")
     customers = {row["party_id"] for row in data["customers"]}
     rows_by_link = {
         name.upper(): {(r["person_id"] if "person_id" in r else r["owner_id"], r["company_id"])
@@ -431,7 +506,7 @@ def test_persons_only_hold_investments_within_their_risk_tolerance(
     tolerance = {r["party_id"]: int(r["risk_tolerance"][1]) for r in data["customers"]}
     products = {r["id"]: r for r in data["products"]}
     investments = {"WEALTH_MANAGEMENT", "DEBT_INSTRUMENT", "FX", "PENSION", "INSURANCE"}
-    heldout = read(folder, "ground_truth/heldout_holdings.csv")
+    heldout = read_truth(folder, "heldout_holdings")
     checked = 0
     for row in data["holds"] + heldout:
         holder, product = row["holder_id"], products[row["product_id"]]

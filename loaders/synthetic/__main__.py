@@ -1,0 +1,3 @@
+from loaders.synthetic.bank import main
+
+main()
