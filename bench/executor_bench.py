@@ -8,9 +8,9 @@ Runs against the 100,000-customer bench bank that bench/api_bench.py prepares in
 machine's speed hits each alike:
 
 - compiled: schema/core/executor.py as shipped;
-- compiled-no-call: the same, but resolvers with arguments or `info` called through Strawberry's
-  own wrapper instead of the executor's `_StrawberryCall`;
 - graphql-core: Strawberry's default executor (RELGRAPH_COMPILED_EXECUTOR=false).
+
+To measure a change to the executor, add a variant that patches it in `variant_patches`.
 
 Prints, per variant and document, the process CPU per request (the API's share; Neo4j runs in its
 own process) and the wall-clock p50 at one client.
@@ -35,25 +35,17 @@ from bench.api_bench import BENCH_DOCUMENTS
 from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
 from schema import build_schema
-from schema.core import executor
 from schema.core.access import Principal, Role
 from schema.core.context import Context
 
-VARIANTS = ("compiled", "compiled-no-call", "graphql-core")
+VARIANTS = ("compiled", "graphql-core")
 DOCUMENTS = BENCH_DOCUMENTS
 
 
 @contextmanager
 def variant_patches(variant: str) -> Iterator[None]:
-    if variant != "compiled-no-call":
-        yield
-        return
-    original = executor._StrawberryCall.of
-    executor._StrawberryCall.of = classmethod(lambda cls, *args: None)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        executor._StrawberryCall.of = original  # type: ignore[method-assign]
+    """Patches that make a variant out of the shipped code (none today)."""
+    yield
 
 
 async def sample(uri: str, limit: int) -> tuple[list[str], list[str], str]:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from graphql.execution.executor import Executor
 from neo4j import Driver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +80,17 @@ def answer(result: Any) -> dict[str, Any]:
         for e in result.errors or []
     ]
     return {"data": result.data, "errors": sorted(errors)}
+
+
+def count_graphql_core_fields(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on (until the test ends), every field graphql-core's own executor resolves is
+    appended, as "Type.field", to the list returned: empty while the compiled executor answers."""
+    calls: list[str] = []
+    original = Executor.execute_field
+
+    def spy(self: Any, parent_type: Any, source: Any, fields: Any, *rest: Any) -> Any:
+        calls.append(f"{parent_type.name}.{fields[0].node.name.value}")
+        return original(self, parent_type, source, fields, *rest)
+
+    monkeypatch.setattr(Executor, "execute_field", spy)
+    return calls

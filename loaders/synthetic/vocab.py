@@ -41,13 +41,6 @@ class LatentType(StrEnum):
     FINANCIAL_INSTITUTION = "FINANCIAL_INSTITUTION"  # 金融机构
 
 
-PERSON_TYPES = (
-    LatentType.YOUNG_PROFESSIONAL,
-    LatentType.AFFLUENT_FAMILY,
-    LatentType.RETIREE,
-    LatentType.BUSINESS_OWNER,
-)
-
 _T = ProductType
 # P(a customer of this type holds at least one product of this type). Rows are the ground truth
 # a cross-sell model should rediscover; they are also written to ground_truth/propensity.csv.

@@ -4,8 +4,8 @@ cost per field.
 A customer 360 answers a few hundred fields. graphql-core spends several microseconds on each
 whatever it is: a response path, a resolve-info, the resolver wrapper, a walk down the type's
 wrappers (non-null, list, leaf, abstract, object) and two awaitable checks. Strawberry's wrapper
-adds argument conversion and an Info for every resolver. That was about as much CPU as the
-driver's own work on a 360.
+adds argument conversion and an Info for every resolver: together, on a 360, about as much CPU
+as the driver's own work (bench/README.md).
 
 Here each query document is compiled once (per operation, cached) into a plan: for every field
 of every selection, what reads its value and a completer closure made for its exact type, built
@@ -13,10 +13,10 @@ once instead of being worked out again on every value. Then, per field:
 
 - a plain attribute, or a synchronous method taking only `self` (no arguments, info or field
   extensions), is read directly ("read");
-- a resolver with arguments or `info` is called as Strawberry's wrapper would call it, with the
-  arguments converted once where they are literals ("call");
-- anything else goes through its real resolver, with a real resolve-info and the coerced
-  arguments, as in graphql-core ("resolver");
+- anything else goes through its real resolver, through Strawberry's wrapper, with a real
+  resolve-info and the coerced arguments, as in graphql-core ("resolver"). (Calling resolvers
+  past Strawberry's wrapper, converting literal arguments once, was measured to save nothing;
+  bench/README.md);
 - a response path is built only where one is needed: for objects and lists, and on an error;
 - a scalar or enum of an ordinary value type is coerced on the spot;
 - an abstract type's runtime type, and an object type's `is_type_of`, are worked out once per
@@ -36,9 +36,9 @@ runs the API on graphql-core alone, and `make test` runs the API tests both ways
 What would switch it off, and what to do instead. Each of these is caught by
 tests/integration/api/test_compiled_path.py, which runs the bench documents and fails if any field
 falls back to its resolver or the document to graphql-core:
-- a field permission class or field extension makes that field take its Strawberry resolver (and
-  Strawberry's wrapper) on every request: check access in the resolver with the access policy
-  (schema/core/access.py), as the areas do;
+- a field permission class or field extension wraps that field's resolver in an extension chain
+  on every request, and turns plain attributes into resolver calls ("wrapped"): check access in
+  the resolver with the access policy (schema/core/access.py), as the areas do;
 - a schema extension with a `resolve` hook makes Strawberry install resolver middleware, which
   sends every document to graphql-core: hook operations, parsing or validation instead
   (api/app.py's request pipeline);
@@ -59,7 +59,6 @@ from typing import Any, TypeVar
 
 from graphql import (
     DirectiveNode,
-    FieldNode,
     GraphQLAbstractType,
     GraphQLEnumType,
     GraphQLError,
@@ -86,7 +85,6 @@ from graphql.pyutils import Path, gather_with_cancel, inspect, is_iterable
 from graphql.type.introspection import TypeNameMetaFieldDef
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
@@ -106,13 +104,13 @@ class _Field:
     """One response key of one selection on one object type."""
 
     __slots__ = (
-        "call",
         "coerce",
         "complete",
         "details",
         "field_def",
         "first_node",
         "key",
+        "kind",
         "name",
         "nodes",
         "nullable",
@@ -145,9 +143,7 @@ class _Field:
         self.resolve = field_def.resolve or default_field_resolver
         self.takes_args = bool(field_def.args or self.first_node.arguments)
         self.read = _reader(schema, parent_type, field_def) if not self.takes_args else None
-        self.call = (
-            _StrawberryCall.of(schema, field_def, self.first_node) if not self.read else None
-        )
+        self.kind = "read" if self.read else _resolver_kind(schema, field_def)
         named = field_def.type
         self.nullable = not isinstance(named, GraphQLNonNull)
         if isinstance(named, GraphQLNonNull):
@@ -156,11 +152,6 @@ class _Field:
         # The compiled sub-selection, once a completer for an object or abstract type makes one.
         self.selection: _Selection | None = None
         self.complete: Completer = _completer(self, field_def.type)
-
-    @property
-    def path_kind(self) -> str:
-        """How the field is answered: "read", "call" or "resolver" (see the module docstring)."""
-        return "read" if self.read else "call" if self.call else "resolver"
 
     def info(self, executor: RelgraphExecutor, path: Path) -> GraphQLResolveInfo[Any]:
         return executor.build_resolve_info(self.field_def, self.nodes, self.parent_type, path)
@@ -236,6 +227,19 @@ def _reader(
     return method if callable(method) else None
 
 
+def _resolver_kind(schema: GraphQLSchema, field_def: GraphQLField) -> str:
+    """How a field the executor does not read directly is answered (compiled_fields reports it):
+    "resolver", Strawberry's resolver as usual; "wrapped", a resolver Strawberry wraps in field
+    extensions (a permission class, say) or exception handlers; "unread", a plain attribute that
+    should have been read directly (schema/core/internals.py's names have moved)."""
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField):
+        return "resolver"  # graphql-core's own fields (introspection)
+    if definition.extensions or _has_exception_handlers(schema):
+        return "wrapped"
+    return "unread" if definition.is_basic_field else "resolver"
+
+
 def _converter(schema: GraphQLSchema) -> GraphQLCoreConverter:
     """The Strawberry converter that built `schema`. Fails rather than guess: without it the
     executor could not tell which resolvers Strawberry wraps (schema/core/internals.py)."""
@@ -248,96 +252,6 @@ def _converter(schema: GraphQLSchema) -> GraphQLCoreConverter:
 def _has_exception_handlers(schema: GraphQLSchema) -> bool:
     """Strawberry's exception handlers wrap resolvers that would otherwise be plain methods."""
     return bool(_converter(schema)._exception_handler_specs)
-
-
-# Converted arguments are kept only when every value is one of these, so that no resolver can
-# change what the next request receives.
-_IMMUTABLE = (str, int, float, bool, type(None), enum.Enum)
-
-
-class _StrawberryCall:
-    """Calls a Strawberry resolver as Strawberry's own wrapper does when the field has no field
-    extensions and the schema no exception handlers: the arguments converted to their Python
-    types, then `self`, `root`/`parent` and `info` passed as the function asks. The wrapper also
-    builds an extension chain and re-derives every argument's name on each call; this does the
-    work once. A field whose arguments are all literals or defaults converts them once."""
-
-    __slots__ = (
-        "arguments",
-        "config",
-        "constant",
-        "definition",
-        "function",
-        "info_name",
-        "literal",
-        "scalars",
-        "source_names",
-        "with_self",
-    )
-
-    def __init__(
-        self,
-        definition: StrawberryField,
-        converter: GraphQLCoreConverter,
-        function: Callable[..., Any],
-        literal: bool,
-    ) -> None:
-        resolver = definition.base_resolver
-        assert resolver is not None
-        self.definition = definition
-        self.function = function
-        self.arguments = definition.arguments
-        self.config = converter.config
-        self.scalars = converter.scalar_registry
-        self.with_self = resolver.self_parameter is not None
-        self.source_names = [
-            p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
-        ]
-        self.info_name = resolver.info_parameter.name if resolver.info_parameter else None
-        self.literal = literal
-        self.constant: dict[str, Any] | None = None
-
-    @classmethod
-    def of(
-        cls, schema: GraphQLSchema, field_def: GraphQLField, node: FieldNode
-    ) -> _StrawberryCall | None:
-        definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-        converter = _converter(schema)
-        if (
-            not isinstance(definition, StrawberryField)
-            or definition.extensions
-            or definition.base_resolver is None
-            or not callable(definition.base_resolver.wrapped_func)
-            or _has_exception_handlers(schema)
-        ):
-            return None
-        finder = _VariableUses()
-        visit(node, finder)
-        return cls(definition, converter, definition.base_resolver.wrapped_func, not finder.found)
-
-    def __call__(
-        self, source: Any, raw_info: GraphQLResolveInfo[Any], raw_arguments: dict[str, Any]
-    ) -> Any:
-        info = self.config.info_class(_raw_info=raw_info, _field=self.definition)
-        kwargs = self.constant
-        if kwargs is None:
-            kwargs = convert_arguments(
-                raw_arguments,
-                self.arguments,
-                scalar_registry=self.scalars,
-                config=self.config,
-                info=info,
-            )
-            if self.literal and all(isinstance(v, _IMMUTABLE) for v in kwargs.values()):
-                self.constant = kwargs
-        kwargs = dict(kwargs)
-        for name in self.source_names:
-            kwargs[name] = source
-        if self.info_name is not None:
-            kwargs[self.info_name] = info
-        if self.with_self:
-            return self.function(source, **kwargs)
-        return self.function(**kwargs)
 
 
 # Completers: one closure per field and type wrapper, made once, each doing what graphql-core's
@@ -706,9 +620,7 @@ def _resolve(
     """graphql-core's execute_field: the real resolver, with a resolve-info and the arguments."""
     path = Path(parent_path, field.key, field.parent_name)
     info = field.info(executor, path)
-    call = field.call
     try:
-        # Arguments already converted for good need no coercing either.
         args = (
             get_argument_values(
                 field.field_def,
@@ -717,12 +629,10 @@ def _resolve(
                 field.details[0].fragment_variable_values,
                 executor.hide_suggestions,
             )
-            if field.takes_args and (call is None or call.constant is None)
+            if field.takes_args
             else {}
         )
-        result = (
-            call(source, info, args) if call is not None else field.resolve(source, info, **args)
-        )
+        result = field.resolve(source, info, **args)
     except Exception as error:
         executor.handle_field_error(error, field.return_type, field.details, path)
         return None
@@ -884,7 +794,8 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
 
 def compiled_fields(query: str) -> list[tuple[str, str]] | None:
     """Diagnostics: for the compiled plans of operations parsed from `query` (text as sent), each
-    field compiled so far as ("Type.field", "read" | "call" | "resolver"); None when no field of
+    field compiled so far as ("Type.field", kind), the kind one of "read", "resolver", "wrapped"
+    or "unread" (see _resolver_kind); None when no field of
     that text was compiled (it ran on graphql-core, or never ran). Sub-selections are compiled on
     first use, so run the document before asking."""
     found: list[tuple[str, str]] = []
@@ -895,7 +806,7 @@ def compiled_fields(query: str) -> list[tuple[str, str]] | None:
         pending = [field for fields in plan.values() for field in fields]
         while pending:
             field = pending.pop()
-            found.append((f"{field.parent_name}.{field.name}", field.path_kind))
+            found.append((f"{field.parent_name}.{field.name}", field.kind))
             if field.selection is not None:
                 pending.extend(f for fs in field.selection.by_type.values() for f in fs)
     return found or None

@@ -22,7 +22,7 @@ from graphql.execution import collect_fields
 from graphql.execution import executor as graphql_executor
 from strawberry.schema import schema as strawberry_schema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types import Info, arguments, cast
+from strawberry.types import Info, cast
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
@@ -280,26 +280,13 @@ INTERNALS: tuple[Internal, ...] = (
         else lambda: False,
     ),
     Internal(
-        "strawberry.types.arguments.convert_arguments",
-        EXECUTOR,
-        _parameters(
-            arguments,
-            "convert_arguments",
-            "value",
-            "arguments",
-            "scalar_registry",
-            "config",
-            "info",
-        ),
-    ),
-    Internal(
         "strawberry.types.cast.TYPE_CAST_ATTRIBUTE",
         EXECUTOR,
         _attribute(cast, "TYPE_CAST_ATTRIBUTE"),
     ),
     Internal(
-        "Info(_raw_info=…, _field=…) and info._raw_info",
-        EXECUTOR + ", schema/core/selection.py",
+        "info._raw_info",
+        "schema/core/selection.py",
         _fields(Info, "_raw_info", "_field"),
     ),
     Internal(

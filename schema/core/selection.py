@@ -61,8 +61,18 @@ def selected_fields(info: Info[Any, Any]) -> Iterator[SelectedField]:
     raw = info._raw_info
     # graphql-core types this as VariableValues but hands resolvers the plain coerced dict.
     values: Any = raw.variable_values
-    document = _Document(raw.fragments, values if isinstance(values, dict) else values.coerced)
-    for node in raw.field_nodes:
+    variables = values if isinstance(values, dict) else values.coerced
+    return fields_below(raw.field_nodes, raw.fragments, variables)
+
+
+def fields_below(
+    nodes: Iterable[FieldNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+) -> Iterator[SelectedField]:
+    """The fields selected under `nodes`, fragments flattened, arguments read with `variables`."""
+    document = _Document(fragments, variables)
+    for node in nodes:
         yield from _fields(node.selection_set, document)
 
 

@@ -4,6 +4,7 @@ branch or an employee."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import strawberry
 
@@ -100,29 +101,32 @@ async def customers_connection(
     return CustomerConnection(edges=edges, page_info=page_info, count=count)
 
 
-@strawberry.type
-class BranchCustomerFields(BranchBase):
-    @strawberry.field(description="Customers of this branch and its sub-branches, in your scope.")
+def _customers_of(where: Callable[[str], CustomerFilterInput], description: str) -> Any:
+    """A `customers` field listing the customers `where(parent id)` selects, in your scope."""
+
     async def customers(
-        self,
+        root: BranchBase | EmployeeBase,
         info: CtxInfo,
         sort: CustomerSortInput | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> CustomerConnection:
-        where = CustomerFilterInput(branch_id=strawberry.ID(self.id))
-        return await customers_connection(info, where, sort, first, after)
+        return await customers_connection(info, where(root.id), sort, first, after)
+
+    return strawberry.field(resolver=customers, description=description)
+
+
+@strawberry.type
+class BranchCustomerFields(BranchBase):
+    customers: CustomerConnection = _customers_of(
+        lambda branch_id: CustomerFilterInput(branch_id=strawberry.ID(branch_id)),
+        "Customers of this branch and its sub-branches, in your scope.",
+    )
 
 
 @strawberry.type
 class EmployeeCustomerFields(EmployeeBase):
-    @strawberry.field(description="Customers this employee manages, in your scope.")
-    async def customers(
-        self,
-        info: CtxInfo,
-        sort: CustomerSortInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> CustomerConnection:
-        where = CustomerFilterInput(manager_id=strawberry.ID(self.id))
-        return await customers_connection(info, where, sort, first, after)
+    customers: CustomerConnection = _customers_of(
+        lambda employee_id: CustomerFilterInput(manager_id=strawberry.ID(employee_id)),
+        "Customers this employee manages, in your scope.",
+    )

@@ -11,14 +11,13 @@ from typing import Annotated, Any
 import pytest
 import strawberry
 from graphql import GraphQLResolveInfo, get_introspection_query
-from graphql.execution.executor import Executor
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from schema.core.executor import RelgraphExecutor, compiled_fields
-from tests.helpers import answer
+from tests.helpers import answer, count_graphql_core_fields
 
 
 @strawberry.enum
@@ -372,14 +371,7 @@ def test_other_documents_answer_as_graphql_core_does(query: str) -> None:
 
 
 def _graphql_core_calls(monkeypatch: pytest.MonkeyPatch, query: str) -> int:
-    calls: list[str] = []
-    original = Executor.execute_field
-
-    def spy(self: Any, parent_type: Any, source: Any, fields: Any, *rest: Any) -> Any:
-        calls.append(f"{parent_type.name}.{fields[0].node.name.value}")
-        return original(self, parent_type, source, fields, *rest)
-
-    monkeypatch.setattr(Executor, "execute_field", spy)
+    calls = count_graphql_core_fields(monkeypatch)
     asyncio.run(_run(RelgraphExecutor, query, VARIABLES | {"on": True}))
     return len(calls)
 
@@ -416,13 +408,13 @@ class _ResolveHook(SchemaExtension):
 
 
 def test_the_compiled_path_report_names_what_falls_back() -> None:
-    """What tests/integration/api/test_compiled_path.py relies on: a permission class puts its
-    field on the resolver path, and a resolve-level extension sends the document to graphql-core."""
+    """What tests/integration/api/test_compiled_path.py relies on: a permission class wraps its
+    field, and a resolve-level extension sends the document to graphql-core."""
     guarded = "{ thing { plain guarded } }"
     schema = strawberry.Schema(query=GuardedRoot, execution_context_class=RelgraphExecutor)
     assert asyncio.run(schema.execute(guarded)).data == {"thing": {"plain": "p", "guarded": "g"}}
     assert sorted(compiled_fields(guarded) or []) == [
-        ("Guarded.guarded", "resolver"),
+        ("Guarded.guarded", "wrapped"),
         ("Guarded.plain", "read"),
         ("GuardedRoot.thing", "read"),
     ]
