@@ -39,6 +39,25 @@ UNIQUE_IDS: tuple[tuple[str, LiteralString], ...] = tuple(
     for label in UNIQUE_ID_LABELS
 )
 
+# Ledgers (graph/ledger.py): one head per ledger, one entry per (ledger, sequence number).
+LEDGER_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "ledger_head_ledger",
+        "CREATE CONSTRAINT ledger_head_ledger IF NOT EXISTS "
+        "FOR (n:LedgerHead) REQUIRE n.ledger IS UNIQUE",
+    ),
+    (
+        "ledger_entry_seq",
+        "CREATE CONSTRAINT ledger_entry_seq IF NOT EXISTS "
+        "FOR (n:LedgerEntry) REQUIRE (n.ledger, n.seq) IS UNIQUE",
+    ),
+    (
+        "ledger_entry_id",
+        "CREATE CONSTRAINT ledger_entry_id IF NOT EXISTS "
+        "FOR (n:LedgerEntry) REQUIRE n.id IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -67,11 +86,11 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
-CONSTRAINT_NAMES = frozenset(name for name, _ in UNIQUE_IDS)
+CONSTRAINT_NAMES = frozenset(name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS))
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (*UNIQUE_IDS, *INDEXES):
+    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *INDEXES):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -43,6 +43,10 @@ class Q:
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
     issuers_by_products: CypherQuery
+    ledger_append: CypherQuery
+    ledger_entries_from: CypherQuery
+    ledger_head: CypherQuery
+    ledger_head_lock: CypherQuery
     list_entries_by_parties: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
