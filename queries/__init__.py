@@ -72,6 +72,8 @@ class Q:
     load_tags: CypherQuery
     load_underwrote: CypherQuery
     load_works_at: CypherQuery
+    ownership_edges_down: CypherQuery
+    ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
