@@ -4,6 +4,7 @@ unexpected errors, typed outages and timeouts, recovery when Neo4j returns."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import gc
 import logging
 import time
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from fastapi.testclient import TestClient
 from graphql.execution.executor import Executor
+from neo4j import Driver
 from strawberry.schema.schema import validate_document
 
 from api import app as app_module
@@ -24,7 +26,7 @@ from graph.db import Database, Neo4jConfig, QueryTimedOut
 from queries import parse_query
 from schema import build_schema
 from schema.core import executor
-from tests.helpers import ROOT, ApiUser, data, error_codes, gql
+from tests.helpers import ROOT, ApiUser, data, error_codes, gql, one
 from tests.tcp_proxy import TcpProxy
 
 
@@ -404,3 +406,40 @@ def test_a_request_leaves_no_records_for_the_cyclic_gc(client: TestClient, admin
         gc.garbage.clear()
         gc.enable()
     assert leaked == set()
+
+
+FORGED_CURSOR_LISTS = {
+    "customers": "query($after: String) { customers(first: 2, after: $after) { totalCount } }",
+    "products": "query($after: String) { products(first: 2, after: $after) { totalCount } }",
+    "holders": """query($after: String, $id: ID!) {
+        product(id: $id) { holders(first: 2, after: $after) { totalCount } } }""",
+    "holdings": """query($after: String, $id: ID!) {
+        customer(id: $id) { holdings(first: 2, after: $after) { totalCount } } }""",
+}
+
+
+@pytest.mark.parametrize("offset", [2**63 - 1, 2**63, 2**64, 10**30])
+@pytest.mark.parametrize("field", sorted(FORGED_CURSOR_LISTS))
+def test_a_forged_cursor_past_any_list_is_an_invalid_argument(
+    client: TestClient,
+    admin: ApiUser,
+    driver: Driver,
+    caplog: pytest.LogCaptureFixture,
+    field: str,
+    offset: int,
+) -> None:
+    """Such an offset overflowed Neo4j's 64-bit SKIP: an INTERNAL_SERVER_ERROR and a stack trace
+    in the log for every request."""
+    ids = one(
+        driver,
+        "MATCH (c:Customer)-[:HOLDS]->(p:Product) RETURN c.id AS customer, p.id AS product LIMIT 1",
+    )
+    variables: dict[str, Any] = {
+        "after": base64.urlsafe_b64encode(f"rg:{offset}".encode()).decode()
+    }
+    if field in ("holders", "holdings"):
+        variables["id"] = ids["product" if field == "holders" else "customer"]
+    caplog.set_level(logging.INFO)
+    body = gql(client, FORGED_CURSOR_LISTS[field], admin.headers, **variables)
+    assert error_codes(body) == ["INVALID_ARGUMENT"], body
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
