@@ -390,8 +390,10 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
             await state.db.ping()
             await state.ensure_schema()
         except GraphUnavailable as exc:
-            body: dict[str, Any] = {"status": "unavailable", "neo4j": "down", "detail": str(exc)}
-            return JSONResponse(body, status_code=503)
+            # Unauthenticated: the driver's text (the database's host and port) goes to the log
+            # only, under this request's id.
+            log.warning("/readyz: Neo4j is down: %s", exc)
+            return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
         return JSONResponse({"status": "ready", "neo4j": "up"})
 
     return RelgraphApp(app, graphql, settings)

@@ -20,6 +20,7 @@ from strawberry.schema.schema import validate_document
 
 from api import app as app_module
 from api.app import create_app
+from api.middleware import RequestIdFilter
 from api.settings import Environment, Settings
 from graph import parties
 from graph.db import Database, Neo4jConfig, QueryTimedOut
@@ -276,6 +277,26 @@ def test_outage_is_reported_and_the_api_recovers(
         time.sleep(0.5)
     assert api.get("/readyz").status_code == 200
     assert "errors" not in gql(api, query, admin.headers)
+
+
+def test_readiness_says_down_and_logs_the_detail_with_the_request_id(
+    proxied: tuple[TcpProxy, TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    """/readyz needs no token: it must not tell anyone where the database is or what the driver
+    said. The operator finds that in the log, under the response's request id."""
+    proxy, api = proxied
+    proxy.stop()
+    caplog.set_level(logging.WARNING, logger="relgraph.api")
+    caplog.handler.addFilter(RequestIdFilter())  # as configure_logging does for every handler
+    ready = api.get("/readyz", headers={"X-Request-ID": "readiness-probe-1"})
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "neo4j": "down"}
+    assert str(proxy.port) not in ready.text and "127.0.0.1" not in ready.text
+    logged = [r for r in caplog.records if r.name == "relgraph.api"]
+    assert len(logged) == 1, [r.getMessage() for r in logged]
+    assert str(proxy.port) in logged[0].getMessage()
+    assert getattr(logged[0], "request_id", None) == ready.headers["x-request-id"]
+    assert ready.headers["x-request-id"] == "readiness-probe-1"
 
 
 def test_statements_past_their_timeout_are_stopped(neo4j_config: Neo4jConfig) -> None:
