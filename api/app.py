@@ -15,7 +15,7 @@ import orjson
 from cross_web import HTTPException
 from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.responses import JSONResponse
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
 from starlette.datastructures import State
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
@@ -28,7 +28,8 @@ from strawberry.extensions import (
 )
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -49,6 +50,9 @@ UNAUTHENTICATED = ERROR_CODES[UnauthenticatedError]
 
 # Distinct query texts whose parse and validation results are kept.
 _DOCUMENT_CACHE_SIZE = 1024
+# The rules Strawberry's validate_document adds to the ones an execution context lists: the
+# pipeline validates with graphql-core's validate itself, to pass hide_suggestions.
+_STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
 
 
 class _RequestPipeline(SchemaExtension):
@@ -62,7 +66,8 @@ class _RequestPipeline(SchemaExtension):
     - Each query text is validated once. Strawberry's own ValidationCache keys on the rule classes
       and the parsed document: the limiters build new rule classes per request, so it never hit,
       and hashing the document walks the whole tree. Here the rules are fixed when the app is
-      built, so the query text alone decides the outcome.
+      built, so the query text alone decides the outcome. Outside dev, no error suggests a name
+      ("Did you mean …?"): it would reveal arguments, types, enum values and input fields.
     - Once the response is built, the request context drops its loaders (schema/context.py)."""
 
     def __init__(self, caches: _DocumentCaches) -> None:
@@ -94,8 +99,11 @@ class _RequestPipeline(SchemaExtension):
         validated = self._caches.validated
         errors = validated.get(text)
         if errors is None:
-            errors = validate_document(
-                context.schema._schema, context.graphql_document, context.validation_rules
+            errors = validate(
+                context.schema._schema,
+                context.graphql_document,
+                (*context.validation_rules, *_STRAWBERRY_RULES),
+                hide_suggestions=self._caches.hide_suggestions,
             )
             validated[text] = errors
             if len(validated) > _DOCUMENT_CACHE_SIZE:
@@ -112,6 +120,7 @@ class _DocumentCaches:
 
     def __init__(self, settings: Settings) -> None:
         self.max_tokens = settings.max_tokens
+        self.hide_suggestions = not settings.is_dev
         rules: list[type[ASTValidationRule]] = [
             *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
             *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
@@ -362,7 +371,7 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
         lambda: _RequestPipeline(caches)
     ]
     schema = build_schema(
-        extensions, field_suggestions=settings.is_dev, compiled=settings.compiled_executor
+        extensions, suggestions=settings.is_dev, compiled=settings.compiled_executor
     )
     graphql = _GraphQLApp(
         schema,

@@ -76,13 +76,16 @@ def _fields(owner: type, *names: str) -> Callable[[], bool]:
     return check
 
 
-def _probe_schema() -> graphql.GraphQLSchema:
+def _probe_strawberry_schema() -> strawberry.Schema:
     @strawberry.type
     class ProbeQuery:
         plain: int = 0
 
-    schema = strawberry.Schema(query=ProbeQuery)
-    return schema._schema
+    return strawberry.Schema(query=ProbeQuery)
+
+
+def _probe_schema() -> graphql.GraphQLSchema:
+    return _probe_strawberry_schema()._schema
 
 
 def _schema_backrefs() -> bool:
@@ -290,13 +293,19 @@ INTERNALS: tuple[Internal, ...] = (
         _fields(Info, "_raw_info", "_field"),
     ),
     Internal(
-        "strawberry.schema.schema.validate_document and Schema._schema",
+        "Schema._schema",
         "api/app.py (the validation cache)",
-        lambda: (
-            hasattr(strawberry_schema, "validate_document")
-            and _parameters(
-                strawberry_schema, "validate_document", "schema", "document", "validation_rules"
-            )()
+        lambda: isinstance(_probe_strawberry_schema()._schema, graphql.GraphQLSchema),
+    ),
+    Internal(
+        "Schema._get_custom_context_kwargs (graphql-core's execute keywords)",
+        "schema/__init__.py (hide_suggestions at execution)",
+        _parameters(
+            strawberry_schema.Schema,
+            "_get_custom_context_kwargs",
+            "self",
+            "operation_extensions",
+            "sync",
         ),
     ),
 )
