@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -18,7 +19,7 @@ from fastapi.responses import JSONResponse
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
 from starlette.datastructures import State
 from starlette.responses import PlainTextResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.extensions import (
     DisableIntrospection,
@@ -34,7 +35,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.auth import CallerResolver, TokenVerifier
-from api.errors import ERROR_CODES, MESSAGES, code_for, convert
+from api.errors import ERROR_CODES, INTERNAL, MASKED, MESSAGES, code_for, convert, log_unexpected
 from api.middleware import REQUEST_ID, RequestIdFilter, with_middleware
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphError, GraphUnavailable
@@ -140,10 +141,10 @@ _POST_OPERATIONS = OperationType.from_http("POST")
 
 
 def error_response(
-    message: str, code: str, status: int, headers: dict[str, str] | None = None
+    message: str, code: str, status: int, headers: dict[str, str] | None = None, **extra: str
 ) -> JSONResponse:
     """An error answered before any GraphQL ran, shaped as GraphQL errors are: no `data`."""
-    extensions = {"code": code, "request_id": REQUEST_ID.get()}
+    extensions = {"code": code, **extra, "request_id": REQUEST_ID.get()}
     body = {"errors": [{"message": message, "extensions": extensions}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -336,11 +337,39 @@ class RelgraphApp:
         await self._stack(scope, receive, send)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/graphql":
-            scope["app"] = self.api  # request.app.state, as under FastAPI
-            await self.graphql(scope, receive, send)
-        else:
-            await self.api(scope, receive, send)
+        if scope["type"] != "http":
+            await self.api(scope, receive, send)  # the lifespan
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if scope["path"] == "/graphql":
+                scope["app"] = self.api  # request.app.state, as under FastAPI
+                await self.graphql(scope, receive, watched_send)
+            else:
+                await self.api(scope, receive, watched_send)
+        except asyncio.CancelledError as exc:
+            # The request's own cancellation (server shutdown) propagates. Any other escaped a
+            # task that was cancelled under some awaitable it shared: answer it like any error.
+            task = asyncio.current_task()
+            if started or (task is not None and task.cancelling()):
+                raise
+            await _internal_error(exc)(scope, receive, send)
+        except Exception as exc:
+            if started:
+                raise
+            await _internal_error(exc)(scope, receive, send)
+
+
+def _internal_error(exc: BaseException) -> JSONResponse:
+    """Nothing answers without a JSON body and a code, whatever escaped."""
+    error_id = log_unexpected(exc, "the request")
+    return error_response(MASKED, INTERNAL, 500, error_id=error_id)
 
 
 def create_app(settings: Settings | None = None) -> RelgraphApp:
@@ -387,6 +416,11 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
         redoc_url=None,
         openapi_url="/openapi.json" if settings.is_dev else None,
     )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette's own answer would be text/plain; it still re-raises for the server's log.
+        return _internal_error(exc)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
