@@ -9,8 +9,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from functools import lru_cache
-from typing import Any
+from typing import Generic, TypeVar
 
 import orjson
 from cross_web import HTTPException
@@ -32,11 +31,19 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import ParseOptions
 from strawberry.types.graphql import OperationType
 
 from api.auth import CallerResolver, TokenVerifier
 from api.errors import ERROR_CODES, INTERNAL, MASKED, MESSAGES, code_for, convert, log_unexpected
-from api.middleware import REQUEST_ID, RequestIdFilter, with_middleware
+from api.middleware import (
+    REQUEST_ID,
+    BodyTooLarge,
+    RequestIdFilter,
+    check_declared_length,
+    with_middleware,
+    within_limit,
+)
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.records import EmployeeRecord
@@ -44,9 +51,11 @@ from graph.schema import apply_schema
 from schema import build_schema
 from schema.core.access import Caller, Principal, Visibility
 from schema.core.context import Context
+from schema.core.documents import cacheable_text
 from schema.core.errors import UnauthenticatedError
 
 log = logging.getLogger("relgraph.api")
+V = TypeVar("V")
 UNAUTHENTICATED = ERROR_CODES[UnauthenticatedError]
 
 # Distinct query texts whose parse and validation results are kept.
@@ -62,13 +71,15 @@ class _RequestPipeline(SchemaExtension):
     microseconds less per request.
 
     - The token limit goes into the parse options, as MaxTokensLimiter does.
-    - Each query text is parsed once (LRU). A syntax or token-limit error is not cached here: the
-      document is left unparsed so that Strawberry parses it and reports the error with its code.
-    - Each query text is validated once. Strawberry's own ValidationCache keys on the rule classes
-      and the parsed document: the limiters build new rule classes per request, so it never hit,
-      and hashing the document walks the whole tree. Here the rules are fixed when the app is
-      built, so the query text alone decides the outcome. Outside dev, no error suggests a name
-      ("Did you mean …?"): it would reveal arguments, types, enum values and input fields.
+    - Each small query text is parsed once (LRU). A syntax or token-limit error is not cached
+      here: the document is left unparsed so that Strawberry parses it and reports the error
+      with its code.
+    - Each small query text is validated once. Strawberry's own ValidationCache keys on the rule
+      classes and the parsed document: the limiters build new rule classes per request, so it
+      never hit, and hashing the document walks the whole tree. Here the rules are fixed when
+      the app is built, so the query text alone decides the outcome. Outside dev, no error
+      suggests a name ("Did you mean …?"): it would reveal arguments, types, enum values and
+      input fields.
     - Once the response is built, the request context drops its loaders (schema/context.py)."""
 
     def __init__(self, caches: _DocumentCaches) -> None:
@@ -87,8 +98,7 @@ class _RequestPipeline(SchemaExtension):
         context = self.execution_context
         if context.query is not None:
             with contextlib.suppress(GraphQLError):
-                options = context.parse_options
-                context.graphql_document = self._caches.parse(context.query, **options)
+                context.graphql_document = self._caches.parse(context.query, context.parse_options)
         yield
 
     def on_validate(self) -> Iterator[None]:
@@ -97,8 +107,7 @@ class _RequestPipeline(SchemaExtension):
         if text is None or context.graphql_document is None:
             yield
             return
-        validated = self._caches.validated
-        errors = validated.get(text)
+        errors = self._caches.validated.get(text)
         if errors is None:
             errors = validate(
                 context.schema._schema,
@@ -106,18 +115,35 @@ class _RequestPipeline(SchemaExtension):
                 (*context.validation_rules, *_STRAWBERRY_RULES),
                 hide_suggestions=self._caches.hide_suggestions,
             )
-            validated[text] = errors
-            if len(validated) > _DOCUMENT_CACHE_SIZE:
-                validated.popitem(last=False)
-        else:
-            validated.move_to_end(text)
+            if cacheable_text(text):
+                self._caches.validated.put(text, errors)
         context.pre_execution_errors = errors
         yield
 
 
+class _RecentlyUsed(Generic[V]):
+    """A bounded map from query texts, least recently used out."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, V] = OrderedDict()
+
+    def get(self, text: str) -> V | None:
+        value = self._entries.get(text)
+        if value is not None:
+            self._entries.move_to_end(text)
+        return value
+
+    def put(self, text: str, value: V) -> None:
+        self._entries[text] = value
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
 class _DocumentCaches:
     """What _RequestPipeline keeps across requests: parsed and validated documents by query text,
-    and the validation rules, built once so that a text's validation result stays valid."""
+    small ones only (schema/core/documents.py), and the validation rules, built once so that a
+    text's validation result stays valid."""
 
     def __init__(self, settings: Settings) -> None:
         self.max_tokens = settings.max_tokens
@@ -129,12 +155,16 @@ class _DocumentCaches:
         if not settings.is_dev:
             rules += DisableIntrospection().validation_rules
         self.rules = tuple(rules)
-        self.validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
-        self.parse = lru_cache(maxsize=_DOCUMENT_CACHE_SIZE)(self._parse)
+        self.parsed: _RecentlyUsed[DocumentNode] = _RecentlyUsed(_DOCUMENT_CACHE_SIZE)
+        self.validated: _RecentlyUsed[list[GraphQLError]] = _RecentlyUsed(_DOCUMENT_CACHE_SIZE)
 
-    @staticmethod
-    def _parse(text: str, **options: Any) -> DocumentNode:
-        return parse(text, **options)
+    def parse(self, text: str, options: ParseOptions) -> DocumentNode:
+        document = self.parsed.get(text)
+        if document is None:
+            document = parse(text, **options)
+            if cacheable_text(text):
+                self.parsed.put(text, document)
+        return document
 
 
 _POST_OPERATIONS = OperationType.from_http("POST")
@@ -182,8 +212,12 @@ class _GraphQLApp(GraphQL[Context, None]):
     than the standard library on a customer 360 (a few KB), and it writes Chinese as UTF-8 rather
     than \\u escapes."""
 
+    max_body_bytes = Settings.model_fields["max_body_bytes"].default
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
+            check_declared_length(scope, self.max_body_bytes)
+            receive = within_limit(receive, self.max_body_bytes)
             if _plain_json_post(scope):
                 request = Request(scope, receive)
                 try:
@@ -201,6 +235,8 @@ class _GraphQLApp(GraphQL[Context, None]):
             headers = {"WWW-Authenticate": "Bearer"}
             answer = error_response(str(exc), UNAUTHENTICATED, 401, headers)
             await answer(scope, receive, send)
+        except BodyTooLarge as exc:
+            await error_response(str(exc), "PAYLOAD_TOO_LARGE", 413)(scope, receive, send)
         except GraphError as exc:
             # Resolving the caller needs Neo4j; when it is down, nothing has run yet.
             code = code_for(exc) or "SERVICE_UNAVAILABLE"
@@ -407,6 +443,7 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
         graphql_ide="graphiql" if settings.is_dev else None,
         allow_queries_via_get=False,
     )
+    graphql.max_body_bytes = settings.max_body_bytes
 
     app = FastAPI(
         title="relgraph",
