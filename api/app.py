@@ -9,15 +9,21 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.responses import JSONResponse
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
 from starlette.datastructures import State
-from starlette.responses import PlainTextResponse
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.extensions import (
@@ -26,7 +32,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -46,10 +52,8 @@ from api.middleware import (
 )
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphError, GraphUnavailable
-from graph.records import EmployeeRecord
 from graph.schema import apply_schema
 from schema import build_schema
-from schema.core.access import Caller, Principal, Visibility
 from schema.core.context import Context
 from schema.core.documents import cacheable_text
 from schema.core.errors import UnauthenticatedError
@@ -63,6 +67,7 @@ _DOCUMENT_CACHE_SIZE = 1024
 # The rules Strawberry's validate_document adds to the ones an execution context lists: the
 # pipeline validates with graphql-core's validate itself, to pass hide_suggestions.
 _STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
+_SEVERAL_OPERATIONS = "Must provide operation name if query contains multiple operations."
 
 
 class _RequestPipeline(SchemaExtension):
@@ -117,6 +122,15 @@ class _RequestPipeline(SchemaExtension):
             )
             if cacheable_text(text):
                 self._caches.validated.put(text, errors)
+        if (
+            context._provided_operation_name is None
+            and sum(
+                isinstance(d, OperationDefinitionNode) for d in context.graphql_document.definitions
+            )
+            > 1
+        ):
+            # Strawberry would run the first operation; the spec asks for a request error.
+            errors = [*errors, GraphQLError(_SEVERAL_OPERATIONS)]
         context.pre_execution_errors = errors
         yield
 
@@ -169,43 +183,114 @@ class _DocumentCaches:
 
 _POST_OPERATIONS = OperationType.from_http("POST")
 
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Answered before any GraphQL ran (a GraphQL error would need a parsed request).
+_TRANSPORT_CODES = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+# Longer names are refused rather than echoed in "Unknown operation named …".
+_MAX_OPERATION_NAME = 128
+
 
 def error_response(
-    message: str, code: str, status: int, headers: dict[str, str] | None = None, **extra: str
+    message: str,
+    code: str,
+    status: int,
+    headers: dict[str, str] | None = None,
+    media_type: str = JSON,
+    **extra: str,
 ) -> JSONResponse:
     """An error answered before any GraphQL ran, shaped as GraphQL errors are: no `data`."""
     extensions = {"code": code, **extra, "request_id": REQUEST_ID.get()}
     body = {"errors": [{"message": message, "extensions": extensions}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
 
 
-def _plain_json_post(scope: Scope) -> bool:
-    """A POST of JSON that asks for no streamed answer (multipart or server-sent events)."""
-    if scope["type"] != "http" or scope["method"] != "POST":
-        return False
-    content_type = accept = b""
+def _lower_media_types(scope: Scope) -> None:
+    """Media types are case-insensitive: Content-Type's and Accept's are lowered once, here, so
+    that this module and Strawberry's view compare them as they are written. (Content-Type's
+    parameters keep their case: a multipart boundary is case-sensitive.)"""
+    headers = scope["headers"]
+    for index, (name, value) in enumerate(headers):
+        if name == b"accept" and not value.islower():
+            lowered = value.lower()
+        elif name == b"content-type" and not value.islower():
+            media_type, separator, parameters = value.partition(b";")
+            lowered = media_type.lower() + separator + parameters
+        else:
+            continue
+        if lowered != value:
+            headers = scope["headers"] = [*headers[:index], (name, lowered), *headers[index + 1 :]]
+
+
+def _header(scope: Scope, wanted: bytes) -> bytes:
     for name, value in scope["headers"]:
-        if name == b"content-type":
-            content_type = value
-        elif name == b"accept":
-            accept = value
-    return content_type.split(b";")[0].strip() == b"application/json" and not (
-        b"multipart/mixed" in accept or b"text/event-stream" in accept
-    )
+        if name == wanted:
+            return bytes(value)
+    return b""
 
 
-async def _send_json(send: Send, body: bytes) -> None:
-    """A 200 JSON answer as two ASGI messages, what Starlette's Response sends for it."""
-    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+def _media_type(value: bytes) -> bytes:
+    return value.partition(b";")[0].strip()
+
+
+def negotiated(accept: bytes) -> str:
+    """The answer's media type (GraphQL over HTTP): application/graphql-response+json when the
+    client ranks it at least as high as application/json, else application/json, also when the
+    client accepts neither (older clients send whatever their library does)."""
+    graphql_q = json_q = 0.0
+    for item in accept.decode("latin-1").split(","):
+        media_type, *parameters = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media_type == GRAPHQL_RESPONSE:
+            graphql_q = max(graphql_q, q)
+        elif media_type in (JSON, "application/*", "*/*"):
+            json_q = max(json_q, q)
+    return GRAPHQL_RESPONSE if graphql_q > 0 and graphql_q >= json_q else JSON
+
+
+def _streaming_accepted(scope: Scope) -> bool:
+    """Whether the client accepts a streamed answer (multipart or server-sent events), which
+    Strawberry's view negotiates; everything else the app answers itself."""
+    accept = _header(scope, b"accept")
+    return b"multipart/mixed" in accept or b"text/event-stream" in accept
+
+
+def request_error_status(response: GraphQLHTTPResponse) -> int | None:
+    """For a request error (nothing executed: no data, and no error belongs to a field), the
+    status GraphQL over HTTP asks for under application/graphql-response+json: 400, or 500 when
+    the server failed; None for an execution result, which is a 200 with its data."""
+    errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
+    if response.get("data") is not None or not errors or any("path" in e for e in errors):
+        return None
+    codes = {e.get("extensions", {}).get("code") for e in errors}
+    return 500 if INTERNAL in codes else 400
+
+
+async def _send_json(send: Send, status: int, body: bytes, media_type: str) -> None:
+    """A JSON answer as two ASGI messages, what Starlette's Response sends for it."""
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", media_type.encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
-_JSON = b"application/json"
-
-
 class _GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app, serving /graphql (see RelgraphApp).
+    """Strawberry's ASGI app, serving /graphql (see RelgraphApp) as GraphQL over HTTP asks:
+    POST of application/json only (GET is refused: the page of GraphiQL in dev is all it
+    serves), answered in application/json or application/graphql-response+json as the client
+    prefers; under the latter, a request error (syntax, validation, variables) is a 400 without
+    `data`. Transport errors (body, media type, method, size) are JSON with a code too.
 
     Codes and masks every error on its way out (api/errors.py), whichever stage raised it; a
     missing or bad token is a 401. orjson for request and response bodies: several times faster
@@ -215,72 +300,131 @@ class _GraphQLApp(GraphQL[Context, None]):
     max_body_bytes = Settings.model_fields["max_body_bytes"].default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        _lower_media_types(scope)
+        media = negotiated(_header(scope, b"accept"))
         try:
-            check_declared_length(scope, self.max_body_bytes)
-            receive = within_limit(receive, self.max_body_bytes)
-            if _plain_json_post(scope):
-                request = Request(scope, receive)
-                try:
-                    answer = await self._answer_json_post(request)
-                except HTTPException as refused:  # as Strawberry's own __call__ answers it
-                    answer = PlainTextResponse(refused.reason, status_code=refused.status_code)
-                if isinstance(answer, bytes):
-                    await _send_json(send, answer)
-                else:
-                    await answer(scope, receive, send)
-            else:
-                await super().__call__(scope, receive, send)
+            answer = await self._answer(scope, receive, media)
+        except HTTPException as refused:
+            headers = {"Allow": "POST"} if refused.status_code == 405 else None
+            code = _TRANSPORT_CODES.get(refused.status_code, "BAD_REQUEST")
+            answer = error_response(refused.reason, code, refused.status_code, headers, media)
+        except BodyTooLarge as exc:
+            answer = error_response(str(exc), "PAYLOAD_TOO_LARGE", 413, None, media)
         except UnauthenticatedError as exc:
             # Raised by get_context, before any response: a GraphQL error would be a 200.
             headers = {"WWW-Authenticate": "Bearer"}
-            answer = error_response(str(exc), UNAUTHENTICATED, 401, headers)
-            await answer(scope, receive, send)
-        except BodyTooLarge as exc:
-            await error_response(str(exc), "PAYLOAD_TOO_LARGE", 413)(scope, receive, send)
+            answer = error_response(str(exc), UNAUTHENTICATED, 401, headers, media)
         except GraphError as exc:
             # Resolving the caller needs Neo4j; when it is down, nothing has run yet.
             code = code_for(exc) or "SERVICE_UNAVAILABLE"
             log.warning("%s while resolving the caller: %s", code, exc)
-            await error_response(MESSAGES[code], code, 503)(scope, receive, send)
+            answer = error_response(MESSAGES[code], code, 503, None, media)
+        if isinstance(answer, tuple):
+            await _send_json(send, *answer, media)
+        else:
+            await answer(scope, receive, send)
 
-    async def _answer_json_post(self, request: Request) -> Response | bytes:
-        """A single operation posted as JSON, the front ends' every request, answered as
-        Strawberry's view answers it but without its general machinery (content negotiation
-        through email.message, streaming transports, batches, sub-responses), which is a share of
-        a small request's CPU worth saving. Anything else in the body goes to Strawberry's view,
-        and a test compares the two answers on every kind of body."""
+    async def _answer(
+        self, scope: Scope, receive: Receive, media: str
+    ) -> Response | tuple[int, bytes]:
+        if scope["method"] != "POST":
+            html = b"text/html" in _header(scope, b"accept")
+            if scope["method"] == "GET" and self.graphql_ide and html:
+                return await self.render_graphql_ide(Request(scope, receive))
+            raise HTTPException(405, "GraphQL is served over POST only (GET is not supported)")
+        if _media_type(_header(scope, b"content-type")) != JSON.encode():
+            raise HTTPException(415, "Send the GraphQL request as application/json")
+        check_declared_length(scope, self.max_body_bytes)
+        request = Request(scope, within_limit(receive, self.max_body_bytes))
+        if _streaming_accepted(scope):
+            return await self.run(request)
+        return await self._answer_json_post(request, media)
+
+    async def _answer_json_post(self, request: Request, media: str) -> Response | tuple[int, bytes]:
+        """A JSON POST, the front ends' every request, answered as Strawberry's view answers it
+        (with the overrides below) but without its general machinery (content negotiation through
+        email.message, streaming transports, sub-responses), which is a share of a small
+        request's CPU worth saving. A test compares the two answers on every kind of body."""
         context = await self._context(request)
-        try:
-            data = self.decode_json(await request.body())
-        except ValueError:
-            return PlainTextResponse("Unable to parse request body as JSON", status_code=400)
-        if isinstance(data, list):
-            return await self.run(request, context=context)  # Strawberry refuses batches
-        if not isinstance(data, dict):
-            # Strawberry's view fails on these with an AttributeError, a 500.
-            return PlainTextResponse("The request body must be a JSON object", status_code=400)
-        query, variables = data.get("query"), data.get("variables")
-        extensions = data.get("extensions")
-        if (
-            not isinstance(query, str)
-            or not query
-            or not isinstance(variables, dict | None)
-            or not isinstance(extensions, dict | None)
-        ):
-            return await self.run(request, context=context)
+        data = self._graphql_request(await request.body())
         try:
             result = await self.schema.execute(
-                query,
-                variable_values=variables,
+                data["query"],
+                variable_values=data.get("variables"),
                 context_value=context,
                 operation_name=data.get("operationName"),
                 allowed_operation_types=_POST_OPERATIONS,
-                operation_extensions=extensions,
+                operation_extensions=data.get("extensions"),
             )
         except (CannotGetOperationTypeError, InvalidOperationTypeError):
             # Refused before anything ran: Strawberry's view turns it into its 400.
             return await self.run(request, context=context)
-        return self.encode_json(await self.process_result(request, result))
+        return self._shaped(await self.process_result(request, result), media)
+
+    def _graphql_request(self, body: bytes) -> dict[str, Any]:
+        """The parameters of a GraphQL request body, or an HTTPException (400) saying what is
+        wrong with it, never repeating it."""
+        try:
+            data = self.decode_json(body)
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if isinstance(data, list):
+            raise HTTPException(400, "Batching is not enabled")
+        if not isinstance(data, dict):
+            raise HTTPException(400, "The request body must be a JSON object")
+        query = data.get("query")
+        if query is None or query == "":
+            raise HTTPException(400, "No GraphQL query found in the request")
+        if not isinstance(query, str):
+            raise HTTPException(400, "The GraphQL operation's `query` must be a string")
+        for name in ("variables", "extensions"):
+            if not isinstance(data.get(name), dict | None):
+                raise HTTPException(
+                    400, f"The GraphQL operation's `{name}` must be an object or null, if provided."
+                )
+        operation_name = data.get("operationName")
+        if not isinstance(operation_name, str | None):
+            raise HTTPException(400, "`operationName` must be a string or null, if provided.")
+        if operation_name is not None and len(operation_name) > _MAX_OPERATION_NAME:
+            raise HTTPException(
+                400, f"`operationName` is longer than {_MAX_OPERATION_NAME} characters"
+            )
+        return data
+
+    def _shaped(self, response: GraphQLHTTPResponse, media: str) -> tuple[int, bytes]:
+        status = request_error_status(response) if media == GRAPHQL_RESPONSE else None
+        if status is None:
+            return 200, self.encode_json(response)
+        return status, self.encode_json({k: v for k, v in response.items() if k != "data"})
+
+    # Strawberry's view, for what the app does not answer itself: it calls these.
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        data = self._graphql_request(await request.get_body())
+        return GraphQLRequestData(
+            query=data["query"],
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            # No streaming transport is enabled: the schema has no subscriptions.
+            protocol="http",
+        )
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """Carries the negotiated media type to create_response."""
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiated(request.headers.get("accept", "").encode("latin-1"))
+        return sub_response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        assert not isinstance(response_data, list)  # batches are refused in parse_http_body
+        media = sub_response.media_type or JSON
+        status, body = self._shaped(response_data, media)
+        return Response(body, status_code=status, media_type=media)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -291,8 +435,6 @@ class _GraphQLApp(GraphQL[Context, None]):
         """The caller is resolved here, before any resolver runs: an unknown employee is a 401 for
         the whole request (__call__), never a GraphQL error beside data."""
         state = _state(request)
-        if isinstance(request, Request) and request.method == "GET":
-            return Context(state.db, _PAGE_VISITOR)
         principal = state.tokens.principal(request.headers.get("authorization"))
         return Context(state.db, await state.callers(principal))
 
@@ -307,7 +449,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        # orjson.JSONDecodeError subclasses json's, which Strawberry turns into a clear 400.
+        # orjson.JSONDecodeError subclasses ValueError (and json's).
         return orjson.loads(data)
 
 
@@ -339,16 +481,6 @@ class AppState:
 def _state(request: Request | WebSocket) -> AppState:
     state: AppState = request.app.state.relgraph
     return state
-
-
-# GET never executes an operation here (allow_queries_via_get=False): it only serves the
-# GraphiQL page in dev, which must load before the user can paste a token into it. Its context
-# names nobody and sees no customer.
-_PAGE_VISITOR = Caller(
-    Principal(employee_id="", roles=frozenset()),
-    EmployeeRecord(id="", name="", roles=[]),
-    Visibility(frozenset()),
-)
 
 
 class RelgraphApp:

@@ -22,7 +22,7 @@ from graphql.execution import collect_fields
 from graphql.execution import executor as graphql_executor
 from strawberry.schema import schema as strawberry_schema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types import Info, cast
+from strawberry.types import ExecutionContext, Info, cast
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
@@ -103,6 +103,20 @@ def _schema_backrefs() -> bool:
     field = query_type.fields["plain"]
     return getattr(field.resolve, "_is_default", None) is True and isinstance(
         (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF), StrawberryField
+    )
+
+
+def _provided_operation_name() -> bool:
+    """Where an execution context keeps the operationName the request gave (None when none):
+    its operation_name property answers the first operation's name instead."""
+    probe = _probe_strawberry_schema()
+    given = ExecutionContext(
+        query="{ plain }", schema=probe, allowed_operations=(), provided_operation_name="Named"
+    )
+    missing = ExecutionContext(query="{ plain }", schema=probe, allowed_operations=())
+    return (
+        getattr(given, "_provided_operation_name", None) == "Named"
+        and getattr(missing, "_provided_operation_name", "absent") is None
     )
 
 
@@ -291,6 +305,11 @@ INTERNALS: tuple[Internal, ...] = (
         "info._raw_info",
         "schema/core/selection.py",
         _fields(Info, "_raw_info", "_field"),
+    ),
+    Internal(
+        "ExecutionContext._provided_operation_name",
+        "api/app.py (several operations and no operationName)",
+        _provided_operation_name,
     ),
     Internal(
         "Schema._schema",
