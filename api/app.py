@@ -9,12 +9,15 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from functools import cache
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request, Response, WebSocket
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from graphql import (
     ASTValidationRule,
     DocumentNode,
@@ -397,6 +400,11 @@ class _GraphQLApp(GraphQL[Context, None]):
             return 200, self.encode_json(response)
         return status, self.encode_json({k: v for k, v in response.items() if k != "data"})
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """relgraph's GraphiQL page, whose scripts and styles the app serves itself (create_app),
+        where Strawberry's loads them from a public CDN."""
+        return HTMLResponse(_graphiql_page())
+
     # Strawberry's view, for what the app does not answer itself: it calls these.
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
@@ -451,6 +459,15 @@ class _GraphQLApp(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         # orjson.JSONDecodeError subclasses ValueError (and json's).
         return orjson.loads(data)
+
+
+# GraphiQL's page and the files it loads, vendored from npm (LICENSES.md there names each release).
+GRAPHIQL_DIR = Path(__file__).parent / "static" / "graphiql"
+
+
+@cache
+def _graphiql_page() -> str:
+    return (GRAPHIQL_DIR / "index.html").read_text(encoding="utf-8")
 
 
 def configure_logging() -> None:
@@ -585,6 +602,10 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
         redoc_url=None,
         openapi_url="/openapi.json" if settings.is_dev else None,
     )
+
+    if settings.is_dev:
+        # The page at GET /graphql names these as graphiql/<file>.
+        app.mount("/graphiql", StaticFiles(directory=GRAPHIQL_DIR), name="graphiql")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
