@@ -36,6 +36,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -125,17 +126,17 @@ class _RequestPipeline(SchemaExtension):
             )
             if cacheable_text(text):
                 self._caches.validated.put(text, errors)
-        if (
-            context._provided_operation_name is None
-            and sum(
-                isinstance(d, OperationDefinitionNode) for d in context.graphql_document.definitions
-            )
-            > 1
+        if context._provided_operation_name is None and _several_operations(
+            context.graphql_document
         ):
             # Strawberry would run the first operation; the spec asks for a request error.
             errors = [*errors, GraphQLError(_SEVERAL_OPERATIONS)]
         context.pre_execution_errors = errors
         yield
+
+
+def _several_operations(document: DocumentNode) -> bool:
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
 
 
 class _RecentlyUsed(Generic[V]):
@@ -241,10 +242,12 @@ def _media_type(value: bytes) -> bytes:
     return value.partition(b";")[0].strip()
 
 
-def negotiated(accept: bytes) -> str:
+def _negotiated(accept: bytes) -> str:
     """The answer's media type (GraphQL over HTTP): application/graphql-response+json when the
     client ranks it at least as high as application/json, else application/json, also when the
     client accepts neither (older clients send whatever their library does)."""
+    if accept in _PLAIN_ACCEPTS:
+        return JSON
     graphql_q = json_q = 0.0
     for item in accept.decode("latin-1").split(","):
         media_type, *parameters = (part.strip() for part in item.split(";"))
@@ -263,6 +266,9 @@ def negotiated(accept: bytes) -> str:
     return GRAPHQL_RESPONSE if graphql_q > 0 and graphql_q >= json_q else JSON
 
 
+_PLAIN_ACCEPTS = frozenset((b"", b"*/*", JSON.encode()))
+
+
 def _streaming_accepted(scope: Scope) -> bool:
     """Whether the client accepts a streamed answer (multipart or server-sent events), which
     Strawberry's view negotiates; everything else the app answers itself."""
@@ -270,7 +276,7 @@ def _streaming_accepted(scope: Scope) -> bool:
     return b"multipart/mixed" in accept or b"text/event-stream" in accept
 
 
-def request_error_status(response: GraphQLHTTPResponse) -> int | None:
+def _request_error_status(response: GraphQLHTTPResponse) -> int | None:
     """For a request error (nothing executed: no data, and no error belongs to a field), the
     status GraphQL over HTTP asks for under application/graphql-response+json: 400, or 500 when
     the server failed; None for an execution result, which is a 200 with its data."""
@@ -300,11 +306,15 @@ class _GraphQLApp(GraphQL[Context, None]):
     than the standard library on a customer 360 (a few KB), and it writes Chinese as UTF-8 rather
     than \\u escapes."""
 
-    max_body_bytes = Settings.model_fields["max_body_bytes"].default
+    def __init__(self, schema: BaseSchema, *, dev: bool, max_body_bytes: int) -> None:
+        super().__init__(
+            schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False
+        )
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         _lower_media_types(scope)
-        media = negotiated(_header(scope, b"accept"))
+        media = _negotiated(_header(scope, b"accept"))
         try:
             answer = await self._answer(scope, receive, media)
         except HTTPException as refused:
@@ -395,7 +405,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         return data
 
     def _shaped(self, response: GraphQLHTTPResponse, media: str) -> tuple[int, bytes]:
-        status = request_error_status(response) if media == GRAPHQL_RESPONSE else None
+        status = _request_error_status(response) if media == GRAPHQL_RESPONSE else None
         if status is None:
             return 200, self.encode_json(response)
         return status, self.encode_json({k: v for k, v in response.items() if k != "data"})
@@ -421,7 +431,7 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """Carries the negotiated media type to create_response."""
         sub_response = await super().get_sub_response(request)
-        sub_response.media_type = negotiated(request.headers.get("accept", "").encode("latin-1"))
+        sub_response.media_type = _negotiated(request.headers.get("accept", "").encode("latin-1"))
         return sub_response
 
     def create_response(
@@ -587,12 +597,7 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
     schema = build_schema(
         extensions, suggestions=settings.is_dev, compiled=settings.compiled_executor
     )
-    graphql = _GraphQLApp(
-        schema,
-        graphql_ide="graphiql" if settings.is_dev else None,
-        allow_queries_via_get=False,
-    )
-    graphql.max_body_bytes = settings.max_body_bytes
+    graphql = _GraphQLApp(schema, dev=settings.is_dev, max_body_bytes=settings.max_body_bytes)
 
     app = FastAPI(
         title="relgraph",
