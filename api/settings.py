@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=100)
+    # A larger request body is refused (413) before it is read whole.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
     # Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     cors_origins: Annotated[list[str], NoDecode] = []
