@@ -78,6 +78,8 @@ class Q:
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
+    reach_far: CypherQuery
+    reach_near: CypherQuery
     refresh_customer_assets: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
