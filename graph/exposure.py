@@ -105,9 +105,10 @@ class Search:
 
     start_id: str
     start_listed: bool
+    start_entries: list[ListEntryRecord]  # every list entry of the start, any list or date
     found: list[Reach]
     cuts: list[Cut]
-    parties: dict[str, PartyRecord]  # every party on a returned path but the start
+    parties: dict[str, PartyRecord]  # the start and every party on a returned path
 
     @property
     def partial(self) -> bool:
@@ -167,8 +168,12 @@ def _search(row: Record, max_paths: int) -> Search:
     found.sort(key=lambda r: (r.hops, -r.score, r.party_id))
     cuts = [Cut(c["party_id"], int(c["hops"]), int(c["ties"])) for c in row["cuts"]]
     cuts.sort(key=lambda c: (c.hops, -c.ties, c.party_id))
-    parties = {p["id"]: PartyRecord.from_map(p) for p in row["parties"]}
-    return Search(row["start_id"], bool(row["start_listed"]), found, cuts, parties)
+    parties = {p["id"]: PartyRecord.from_map(p) for p in (row["start"], *row["parties"])}
+    own = sorted(
+        (ListEntryRecord.from_map(e) for e in row["start_entries"]),
+        key=lambda e: (e.listed_on, e.id),
+    )
+    return Search(row["start_id"], bool(row["start_listed"]), own, found, cuts, parties)
 
 
 def _reach(found: Mapping[str, Any], max_paths: int) -> Reach:

@@ -25,10 +25,29 @@ from queries.catalog import (
 
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
+    alert_acknowledge: CypherQuery
+    alerts_after: CypherQuery
+    alerts_count: CypherQuery
+    alerts_head: CypherQuery
+    alerts_page: CypherQuery
+    alerts_raise: CypherQuery
+    exposures_current: CypherQuery
+    exposures_prune: CypherQuery
+    exposures_set: CypherQuery
+    listed_party_ids: CypherQuery
+    screening_flags_count: CypherQuery
+    screening_flags_page: CypherQuery
+    screening_flags_write: CypherQuery
+    screening_run_finish: CypherQuery
+    screening_run_start: CypherQuery
+    screening_runs_by_ids: CypherQuery
+    screening_runs_count: CypherQuery
+    screening_runs_page: CypherQuery
 
     branch_children_by_ids: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
+    customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
     customers_by_name_asc: CypherQuery
@@ -44,10 +63,16 @@ class Q:
     holders_of_products: CypherQuery
     issuers_by_products: CypherQuery
     ledger_append: CypherQuery
+    ledger_entries_count: CypherQuery
     ledger_entries_from: CypherQuery
+    ledger_entries_page: CypherQuery
     ledger_head: CypherQuery
     ledger_head_lock: CypherQuery
     list_entries_by_parties: CypherQuery
+    list_entries_count: CypherQuery
+    list_entries_page: CypherQuery
+    list_entry_close: CypherQuery
+    list_entry_create: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
     load_customers: CypherQuery

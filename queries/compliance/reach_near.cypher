@@ -1,11 +1,12 @@
-// From each party of $ids, what it reaches within $max_hops hops (at most 3; reach_far goes up to 6) over
+// From each party of $ids, what it reaches within $max_hops hops (at most 3; reach_far goes
+// to 6) over
 // ties of $types that hold on $as_of (exposure_tie): the parties $want names, each with its hop
-// count, its shortest paths and its entries in force, the parties too connected to cross, and
-// every party on those paths (graph/exposure.py).
+// count, its shortest paths and its entries in force; the parties too connected to cross; the
+// start with its list entries, and every party on those paths (graph/exposure.py).
 // scope-free: compliance searches cross every party; only compliance and admin may ask, and
 // the schema passes every party of an answer through the access policy.
 // params: $ids, $types, $as_of, $cap, $max_hops, $want, $max_walked
-// returns: start_id, start_listed, found, cuts, parties
+// returns: start_id, start, start_listed, start_entries, found, cuts, parties
 UNWIND $ids AS start_id
 MATCH (s:Party {id: start_id})
 CALL (s) {
@@ -19,6 +20,9 @@ CALL (s) {
 }
 // include: parties_on_paths(found)
 RETURN start_id,
+  // include: party_map(s)
+  AS start,
   // include: listed_on(s)
   AS start_listed,
+  [(s)-[:LISTED]->(own:ListEntry) | own {.*, party_id: s.id}] AS start_entries,
   found, cuts, parties
