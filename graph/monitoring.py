@@ -143,9 +143,15 @@ async def exposures_from(
     return found, list(searches.values())
 
 
-async def monitored_hops(db: Database, default: int) -> int:
+async def baseline_hops(db: Database) -> int | None:
+    """The hop count of the last screening run, which set the exposures kept; None before any."""
     rows = await db.read(Q.get_meta, {"key": MONITORED_HOPS_KEY})
-    return int(rows[0]["value"]) if rows and rows[0]["value"] is not None else default
+    return int(rows[0]["value"]) if rows and rows[0]["value"] is not None else None
+
+
+async def monitored_hops(db: Database, default: int) -> int:
+    hops = await baseline_hops(db)
+    return default if hops is None else hops
 
 
 async def keep_exposures(
