@@ -197,6 +197,15 @@ class WriteTransaction:
         return [dict(zip(r.keys(), r.values(), strict=True)) async for r in result]
 
 
+def retried(exc: BaseException) -> bool:
+    """Whether Database.write_unit would run its work again after `exc` (a deadlock, a lost
+    connection): code inside a unit that turns failures into its own errors must let these
+    through."""
+    return isinstance(exc, neo4j.exceptions.Neo4jError | neo4j.exceptions.DriverError) and (
+        exc.is_retryable()
+    )
+
+
 def _raise_translated(exc: Exception) -> NoReturn:
     translated = _translate(exc)
     if translated is exc:

@@ -279,11 +279,13 @@ async def entries_page(
     until: dt.datetime | None,
     actor: str | None,
     subject: str | None,
-    offset: int,
+    before: int | None,
     limit: int,
-) -> tuple[list[LedgerEntry], int]:
-    """A page of a ledger's entries, newest first, and how many match: at or after `since`,
-    before `until`, by `actor`, about `subject` (None for any)."""
+) -> tuple[list[LedgerEntry], bool, int]:
+    """A page of a ledger's entries, newest first, from before entry `before` (keyed by sequence
+    number, so that entries appended meanwhile, reading the audit log among them, do not shift
+    the pages), whether more follow, and how many match in all: at or after `since`, before
+    `until`, by `actor`, about `subject` (None for any)."""
     params = {
         "ledger": ledger,
         "from": since.isoformat() if since else None,
@@ -291,9 +293,10 @@ async def entries_page(
         "actor": actor,
         "subject": subject,
     }
-    rows = await db.read(Q.ledger_entries_page, {**params, "offset": offset, "limit": limit})
+    rows = await db.read(Q.ledger_entries_page, {**params, "before": before, "limit": limit + 1})
     (count,) = await db.read(Q.ledger_entries_count, params)
-    return [entry_of(r["entry"]) for r in rows], int(count["total"])
+    entries = [entry_of(r["entry"]) for r in rows]
+    return entries[:limit], len(entries) > limit, int(count["total"])
 
 
 @dataclass(frozen=True)

@@ -310,11 +310,14 @@ async def last_alert(db: Database) -> int:
 
 
 async def alerts_page(
-    db: Database, *, status: str | None, offset: int, limit: int
-) -> tuple[list[AlertRecord], int]:
-    rows = await db.read(Q.alerts_page, {"status": status, "offset": offset, "limit": limit})
+    db: Database, *, status: str | None, before: int | None, limit: int
+) -> tuple[list[AlertRecord], bool, int]:
+    """A page of alerts, newest first, from before alert number `before` (alerts raised while
+    one pages do not shift the pages), whether more follow, and how many there are."""
+    rows = await db.read(Q.alerts_page, {"status": status, "before": before, "limit": limit + 1})
     (count,) = await db.read(Q.alerts_count, {"status": status})
-    return [AlertRecord.from_map(r["alert"]) for r in rows], int(count["total"])
+    alerts = [AlertRecord.from_map(r["alert"]) for r in rows]
+    return alerts[:limit], len(alerts) > limit, int(count["total"])
 
 
 async def acknowledge(

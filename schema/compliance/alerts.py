@@ -20,15 +20,14 @@ import strawberry
 
 from graph import monitoring
 from graph.db import Database, WriteTransaction
-from graph.ledger import Ledger, append_in
 from graph.records import AlertRecord
-from schema.compliance.audit import draft, record_look
+from schema.compliance.audit import record_change, record_look
 from schema.compliance.inputs import MAX_REASON, required_text
 from schema.compliance.paths import ExposurePath, path_of, shown_parties
 from schema.core.context import CtxInfo
 from schema.core.entities import CustomerRef, PartyRef, customer_of, party_of
 from schema.core.errors import ConflictError, NotFoundError
-from schema.core.pagination import Connection, page_window
+from schema.core.pagination import Connection, bounded, decode_cursor, keyed_connection
 
 log = logging.getLogger("relgraph.alerts")
 # Alerts read per poll; a poll that fills it reads again at once.
@@ -107,13 +106,15 @@ async def exposure_alerts(
     info: CtxInfo, status: AlertStatus | None, first: int | None, after: str | None
 ) -> Connection[ExposureAlert]:
     info.context.caller.require_compliance()
-    offset, size = page_window(first, after)
-    records, total = await monitoring.alerts_page(
-        info.context.db, status=status.value if status else None, offset=offset, limit=size
+    size = bounded(first)
+    # The cursor names an alert's number: the page goes on from before it.
+    before = decode_cursor(after) if after is not None else None
+    records, more, total = await monitoring.alerts_page(
+        info.context.db, status=status.value if status else None, before=before, limit=size
     )
-    params = {"status": status, "first": size, "offset": offset}
+    params = {"status": status, "first": size, "before": before}
     await record_look(info, "exposureAlerts", "*", params, len(records))
-    return Connection.of([alert_of(r) for r in records], offset, total)
+    return keyed_connection([(r.seq, alert_of(r)) for r in records], more, total, after)
 
 
 async def acknowledge_alert(info: CtxInfo, alert_id: str, note: str) -> ExposureAlert:
@@ -130,8 +131,7 @@ async def acknowledge_alert(info: CtxInfo, alert_id: str, note: str) -> Exposure
         alert, was_open = done
         if not was_open:
             raise ConflictError(f"alert {alert_id!r} was acknowledged already")
-        record = draft(info, "acknowledgeAlert", alert_id, {"note": text}, 1)
-        await append_in(tx, Ledger.AUDIT, [record])
+        await record_change(tx, info, "acknowledgeAlert", alert_id, {"note": text}, 1)
         return alert
 
     return alert_of(await info.context.db.write_unit(unit))

@@ -18,10 +18,11 @@ from typing import Any
 
 import strawberry
 
-from graph.ledger import Draft, LedgerEntry, LedgerWriter, entries_page
+from graph.db import WriteTransaction, retried
+from graph.ledger import Draft, Ledger, LedgerEntry, LedgerWriter, append_in, entries_page
 from schema.core.context import CtxInfo
 from schema.core.errors import AuditFailedError
-from schema.core.pagination import Connection, page_window
+from schema.core.pagination import Connection, bounded, decode_cursor, keyed_connection
 
 log = logging.getLogger("relgraph.audit")
 
@@ -59,6 +60,27 @@ async def record_look(
         log.error("the audit record of %s on %s could not be written", kind, subject, exc_info=exc)
         raise AuditFailedError(
             "the audit record of this query could not be written, so it is not answered"
+        ) from exc
+
+
+async def record_change(
+    tx: WriteTransaction,
+    info: CtxInfo,
+    kind: str,
+    subject: str,
+    params: Mapping[str, Any],
+    results: int,
+) -> None:
+    """Records a change in the change's own transaction; when the record cannot be written, the
+    change is not made either (AUDIT_FAILED; the transaction rolls back)."""
+    try:
+        await append_in(tx, Ledger.AUDIT, [draft(info, kind, subject, params, results)])
+    except Exception as exc:
+        if retried(exc):
+            raise
+        log.error("the audit record of %s on %s could not be written", kind, subject, exc_info=exc)
+        raise AuditFailedError(
+            "the audit record of this change could not be written, so it was not made"
         ) from exc
 
 
@@ -114,15 +136,17 @@ async def audit_log(
     after: str | None,
 ) -> Connection[AuditEntry]:
     info.context.caller.require_compliance()
-    offset, size = page_window(first, after)
-    entries, total = await entries_page(
+    size = bounded(first)
+    # The cursor names an entry's sequence number: the page goes on from before it.
+    before = decode_cursor(after) if after is not None else None
+    entries, more, total = await entries_page(
         info.context.db,
         ledger,
         since=since,
         until=until,
         actor=actor,
         subject=entity_id,
-        offset=offset,
+        before=before,
         limit=size,
     )
     params = {
@@ -131,7 +155,7 @@ async def audit_log(
         "actor": actor,
         "entityId": entity_id,
         "first": size,
-        "offset": offset,
+        "before": before,
     }
     await record_look(info, "auditLog", entity_id or "*", params, len(entries))
-    return Connection.of([_entry(e) for e in entries], offset, total)
+    return keyed_connection([(e.seq, _entry(e)) for e in entries], more, total, after)

@@ -17,10 +17,9 @@ import strawberry
 from graph import lists, model, monitoring
 from graph.compliance import ComplianceRules
 from graph.db import WriteTransaction
-from graph.ledger import Ledger, append_in
 from graph.records import AlertRecord, ListEntryRecord
 from schema.compliance.alerts import AlertFeed, ExposureAlert, alert_of
-from schema.compliance.audit import draft, record_look
+from schema.compliance.audit import record_change, record_look
 from schema.compliance.inputs import (
     MAX_LIST_NAME,
     MAX_REASON,
@@ -57,8 +56,7 @@ async def _change(
 
     async def unit(tx: WriteTransaction) -> tuple[ListEntryRecord, list[AlertRecord]]:
         entry, alerts = await work(tx)
-        record = draft(info, kind, entry.id, {**params, "partyId": entry.party_id}, 1)
-        await append_in(tx, Ledger.AUDIT, [record])
+        await record_change(tx, info, kind, entry.id, {**params, "partyId": entry.party_id}, 1)
         return entry, alerts
 
     entry, alerts = await info.context.db.write_unit(unit)
