@@ -50,6 +50,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import ParseOptions, PreExecutionError
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UnsetType
 from strawberry.utils.aio import aclosing
 
 from api.auth import CallerResolver, TokenVerifier
@@ -63,6 +64,7 @@ from api.middleware import (
     within_limit,
 )
 from api.settings import Settings, get_settings
+from graph import monitoring
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.ledger import Ledger, LedgerWriter
 from graph.schema import apply_schema
@@ -541,7 +543,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         principal = state.tokens.principal(request.headers.get("authorization"))
         return Context(state.db, await state.callers(principal), services=state.services)
 
-    async def on_ws_connect(self, context: Context) -> dict[str, object] | None:
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A socket's connection_init carries the bearer token (`{"Authorization": "Bearer …"}`),
         checked as an HTTP request's header is: a bad token, an unknown employee or a caller
         without the compliance or admin role is refused (4403) before anything runs."""
@@ -562,7 +564,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             log.warning("WebSocket connection refused, the graph is unavailable: %s", exc)
             raise ConnectionRejectionError from exc
         context.authenticate(caller)
-        return None
+        return UnsetType()  # a plain connection_ack (a singleton: Strawberry's UNSET)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -686,6 +688,15 @@ def _internal_error(exc: BaseException) -> JSONResponse:
     return error_response(MASKED, INTERNAL, 500, error_id=error_id)
 
 
+async def _warm_up(db: Database) -> None:
+    """In the background after start-up: the statements a listing's re-screen runs, planned
+    before the first listing needs them (graph/monitoring.py)."""
+    try:
+        await monitoring.warm_up(db)
+    except GraphError as exc:
+        log.warning("warming the compliance statements up failed: %s", exc)
+
+
 def create_app(settings: Settings | None = None) -> RelgraphApp:
     settings = settings or get_settings()
     settings.check_token_secret()
@@ -695,17 +706,22 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.neo4j_config())
         state = AppState(settings, db)
+        warming: asyncio.Task[None] | None = None
         app.state.relgraph = state
         try:
             await state.ensure_schema()
         except GraphUnavailable as exc:
             # Serve anyway: /readyz reports the outage and the schema is applied on recovery.
             log.warning("Neo4j unavailable at start-up (%s); will retry on /readyz", exc)
+        else:
+            warming = asyncio.create_task(_warm_up(db))
         # The ~100k objects of the loaded libraries and the schema live as long as the process:
         # kept out of the cyclic GC, a full collection pauses a request for ~15 ms, not ~75 ms.
         gc.collect()
         gc.freeze()
         yield
+        if warming is not None:
+            warming.cancel()
         await db.close()
 
     caches = _DocumentCaches(settings)

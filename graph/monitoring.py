@@ -35,6 +35,9 @@ from queries import Q
 
 # Listed parties re-screened per transaction after a load.
 RESCREEN_BATCH = 50
+# A re-screen runs in the transaction of what caused it (a listing): around a listed supernode
+# it can take longer than a query may.
+RESCREEN_SECONDS = 120.0
 MONITORED_HOPS_KEY = "monitored_exposure_hops"
 
 
@@ -295,8 +298,27 @@ async def rescreen_after_load(
                 at=dt.datetime.now(dt.UTC),
             )
 
-        alerts += await db.write_unit(work, timeout=300.0)
+        alerts += await db.write_unit(work, timeout=RESCREEN_SECONDS)
     return affected, alerts
+
+
+async def warm_up(db: Database) -> None:
+    """Runs the statements of a re-screen once on nothing, so that Neo4j has planned and compiled
+    them before the first listing: cold, the search alone took seconds on a busy machine, inside
+    the listing's transaction."""
+    search = {
+        "ids": [],
+        "types": list(exposure.LINK_TYPES),
+        "as_of": dt.date.today(),
+        "cap": 1,
+        "max_hops": 1,
+        "want": Want.CUSTOMER.value,
+        "max_walked": 1,
+    }
+    await db.read(Q.reach_near, search)
+    await db.read(Q.reach_far, search)
+    await db.read(Q.exposures_current, {"listed_ids": []})
+    await db.write(Q.exposures_set, {"listed_ids": [], "rows": [], "at": "2000-01-01T00:00:00Z"})
 
 
 async def alerts_after(db: Database, after: int, limit: int = 100) -> list[AlertRecord]:

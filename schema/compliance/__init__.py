@@ -172,8 +172,18 @@ class ComplianceSubscription:
         description="New exposure alerts as they are raised (graphql-transport-ws on /graphql, "
         "the bearer token in connection_init's payload). Compliance and admin only."
     )
-    async def exposure_alert_raised(self, info: CtxInfo) -> AsyncGenerator[ExposureAlert, None]:
-        async for alert in alerts.alerts_raised(info):
+    async def exposure_alert_raised(
+        self,
+        info: CtxInfo,
+        after: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Send first the alerts numbered after this one (a screen that "
+                "reconnects passes the last `seq` it saw, and misses none)."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[ExposureAlert, None]:
+        async for alert in alerts.alerts_raised(info, after):
             yield alert
 
 

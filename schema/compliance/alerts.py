@@ -153,17 +153,30 @@ class AlertFeed:
         if self._wake is not None:
             self._wake.set()
 
-    async def subscribe(self) -> AsyncIterator[AlertRecord]:
-        """The alerts raised from now on, as they are raised, until the subscriber leaves."""
+    async def subscribe(self, after: int | None = None) -> AsyncIterator[AlertRecord]:
+        """The alerts raised from now on as they are raised, until the subscriber leaves; with
+        `after`, first those numbered after it (a screen that reconnects misses none)."""
         queue: asyncio.Queue[AlertRecord] = asyncio.Queue()
         if self._polling is None or self._polling.done():
             self._seen = await monitoring.last_alert(self._db)
             self._wake = asyncio.Event()
             self._polling = asyncio.create_task(self._poll())
-        self._subscribers.add(queue)
+        self._subscribers.add(queue)  # before the backlog is read: nothing falls in between
         try:
+            last = after if after is not None else self._seen
+            if after is not None:
+                while True:
+                    backlog = await monitoring.alerts_after(self._db, last, FEED_BATCH)
+                    for alert in backlog:
+                        last = alert.seq
+                        yield alert
+                    if len(backlog) < FEED_BATCH:
+                        break
             while True:
-                yield await queue.get()
+                alert = await queue.get()
+                if alert.seq > last:
+                    last = alert.seq
+                    yield alert
         finally:
             self._subscribers.discard(queue)
             if not self._subscribers and self._polling is not None:
@@ -190,9 +203,9 @@ class AlertFeed:
                 wake.set()
 
 
-async def alerts_raised(info: CtxInfo) -> AsyncIterator[ExposureAlert]:
+async def alerts_raised(info: CtxInfo, after: int | None) -> AsyncIterator[ExposureAlert]:
     info.context.caller.require_compliance()
-    await record_look(info, "exposureAlertRaised", "*", {}, 0)
+    await record_look(info, "exposureAlertRaised", "*", {"after": after}, 0)
     feed = info.context.services.get(AlertFeed)
-    async for record in feed.subscribe():
+    async for record in feed.subscribe(after):
         yield alert_of(record)

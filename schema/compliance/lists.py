@@ -59,7 +59,7 @@ async def _change(
         await record_change(tx, info, kind, entry.id, {**params, "partyId": entry.party_id}, 1)
         return entry, alerts
 
-    entry, alerts = await info.context.db.write_unit(unit)
+    entry, alerts = await info.context.db.write_unit(unit, timeout=monitoring.RESCREEN_SECONDS)
     if alerts:
         info.context.services.get(AlertFeed).notify()
     return ListingChange(entry=list_entry_of(entry), alerts=[alert_of(a) for a in alerts])
