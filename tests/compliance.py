@@ -65,7 +65,8 @@ def planted_exposures(bank: Path) -> list[Planted]:
 
 
 def true_distance(driver: Driver, start: str, target: str, day: str) -> int | None:
-    return one(driver, SHORTEST_DISTANCE, start=start, target=target, day=_date(day))["hops"]
+    hops = one(driver, SHORTEST_DISTANCE, start=start, target=target, day=_date(day))["hops"]
+    return None if hops is None else int(hops)
 
 
 def listed_on(driver: Driver, party_id: str, day: str) -> bool:

@@ -15,6 +15,7 @@ from neo4j import Driver
 from api.settings import Settings
 from graph import screening
 from graph.db import Database
+from graph.records import ScreeningRunRecord
 from tests.compliance import Planted, true_distance
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 
@@ -61,8 +62,8 @@ mutation($id: ID!, $note: String!) {
 TODAY = dt.date.today()
 
 
-def screen_now(settings: Settings) -> screening.ScreeningRunRecord:
-    async def run() -> screening.ScreeningRunRecord:
+def screen_now(settings: Settings) -> ScreeningRunRecord:
+    async def run() -> ScreeningRunRecord:
         db = Database(settings.neo4j_config())
         try:
             return await screening.screen(

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from api.app import create_app
 from api.auth import mint_token
@@ -39,7 +40,7 @@ mutation($party: ID!) {
 }
 """
 DELIST = 'mutation($e: ID!) { delistEntity(entryId: $e, reason: "复核") { alerts { seq } } }'
-PROTOCOL = "graphql-transport-ws"
+PROTOCOL = Subprotocol("graphql-transport-ws")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ async def subscribed(
 
 
 async def pushed(socket: ClientConnection, count: int, timeout: float = 15) -> list[dict[str, Any]]:
-    alerts = []
+    alerts: list[dict[str, Any]] = []
     while len(alerts) < count:
         message = json.loads(await asyncio.wait_for(socket.recv(), timeout))
         assert message["type"] == "next" and message["id"] == "alerts", message
@@ -79,7 +80,8 @@ async def post(api: LiveApi, user: ApiUser, query: str, **variables: Any) -> dic
         )
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    answer: dict[str, Any] = body["data"]
+    return answer
 
 
 def test_a_listing_pushes_its_alerts_to_a_subscribed_screen(
