@@ -182,7 +182,9 @@ def load(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port; default RELGRAPH_PORT (8000).")
+    ] = None,
     workers: Annotated[int, typer.Option(min=1)] = 1,
 ) -> None:
     """Serve the GraphQL API (uses NEO4J_URI, or starts the local Neo4j)."""
@@ -199,7 +201,7 @@ def serve(
         "api.app:create_app",
         factory=True,
         host=host,
-        port=port,
+        port=port or settings.port,
         workers=workers,
         access_log=False,
     )
@@ -208,7 +210,9 @@ def serve(
 @app.command()
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port; default RELGRAPH_PORT (8000).")
+    ] = None,
     customers: Annotated[int | None, typer.Option(help="Default RELGRAPH_DEMO_CUSTOMERS.")] = None,
 ) -> None:
     """Start the database if needed, generate and load the demo bank once, then serve."""
@@ -251,6 +255,7 @@ def demo(
         typer.echo(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", err=True)
 
     with_database(settings, prepare)
+    port = port or settings.port
     print_demo_tokens(settings, f"http://{host}:{port}/graphql")
     serve(host=host, port=port)
 
