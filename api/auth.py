@@ -134,9 +134,12 @@ class CallerResolver:
             raise UnauthenticatedError(
                 f"the token names employee {principal.employee_id!r}, who is not on record"
             )
+        # Staff who left stay on record with their ended posts: their tokens open nothing.
+        if employee.branch_id is None:
+            raise UnauthenticatedError(
+                f"the token names employee {principal.employee_id!r}, who has no current post"
+            )
         scope: list[str] | None = None
         if not principal.unrestricted:
-            scope = (
-                await branch_subtree_ids(self._db, employee.branch_id) if employee.branch_id else []
-            )
+            scope = await branch_subtree_ids(self._db, employee.branch_id)
         return Caller(principal, employee, Visibility.of(scope))

@@ -36,9 +36,9 @@ class Q:
     customers_by_since_asc: CypherQuery
     customers_by_since_desc: CypherQuery
     customers_count: CypherQuery
+    demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
-    first_employee_with_role: CypherQuery
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery

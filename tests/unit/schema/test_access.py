@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from graph.records import EmployeeRecord, PartyRecord
@@ -71,3 +73,4 @@ def test_personal_data_is_masked_unless_compliance_or_admin(role: Role, masked: 
     shown = caller.identifier("110101198002031234")
     assert (shown == "110***********1234") is masked
     assert (caller.address("北京市朝阳区建国路88号") == "北京市朝阳区****") is masked
+    assert (caller.birth_date(dt.date(1980, 2, 3)) is None) is masked
