@@ -17,6 +17,7 @@ filter hides the record instead of showing it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -133,9 +134,14 @@ def mask_identifier(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# The province (or municipality, autonomous region) an address starts with. A masked address
+# keeps only that: the district would give away the national id's hidden region digits.
+_PROVINCE = re.compile(r"^.{2,7}?(?:省|自治区|特别行政区|市)")
+
+
 def mask_address(value: str | None) -> str | None:
-    """Keeps the district (the first few characters), hides the street and number."""
+    """Keeps the province, hides the city, district, street and number."""
     if value is None:
         return None
-    keep = min(6, len(value) // 2)
-    return value[:keep] + "*" * 4
+    province = _PROVINCE.match(value)
+    return (province.group(0) if province else value[:2]) + "*" * 4
