@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from graph.db import ConstraintViolation, Database
+from loaders.csv_report import write_csv_report
 from loaders.plan import LOAD_PLAN, LoadFile, TableFile, parse_table_file_name
 from queries import Q
 
@@ -316,9 +317,11 @@ async def _write_batch(
 
 def write_rejects_report(rejects: list[Reject], target: Path) -> None:
     """Always written, even empty, so a stale report from an earlier run never misleads."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "field", "reason"])
-        for reject in sorted(rejects, key=lambda r: (r.file, r.line)):
-            writer.writerow([reject.file, reject.line, reject.field, reject.reason])
+    write_csv_report(
+        target,
+        ["file", "line", "field", "reason"],
+        (
+            [reject.file, reject.line, reject.field, reject.reason]
+            for reject in sorted(rejects, key=lambda r: (r.file, r.line))
+        ),
+    )
