@@ -2,7 +2,8 @@
 
 Every file is `<name>.csv` (UTF-8, header row) or `<name>.jsonl` (one object per line) in the load
 folder. In CSV an empty cell is "absent"; list columns are `|`-separated. Dates are ISO
-`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan.
+`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan, at
+most MAX_MONEY. Numbers are finite.
 """
 
 from __future__ import annotations
@@ -35,12 +36,21 @@ from graph.model import (
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-Money = Annotated[float, Field(ge=0.0)]
+# A thousand trillion yuan: above any real amount, and low enough that no sum of rows (a
+# customer's assets) can overflow to infinity, which no API answer can carry.
+MAX_MONEY = 1e15
+Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 
 
 class Row(BaseModel):
+    # allow_inf_nan=False: every float field refuses inf and nan, however spelt ("Infinity",
+    # "nan", 1e309).
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, frozen=True, use_enum_values=True
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+        use_enum_values=True,
+        allow_inf_nan=False,
     )
 
 
