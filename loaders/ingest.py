@@ -24,6 +24,7 @@ from tqdm import tqdm
 from graph.db import ConstraintViolation, Database
 from loaders.csv_report import write_csv_report
 from loaders.first_seen import FirstSeen
+from loaders.names import name_sort_key
 from loaders.plan import LOAD_PLAN, LoadFile, TableFile, parse_table_file_name
 from queries import Q
 
@@ -269,8 +270,24 @@ async def load_folder(
     for spec in LOAD_PLAN:
         for path in inputs.get(spec.name, ()):
             results.append(await _load_file(db, spec, path, batch_size, progress))
+    await _give_parties_name_sort_keys(db)
     await db.run_autocommit(Q.refresh_customer_assets)
     return LoadSummary(results, time.perf_counter() - started)
+
+
+async def _give_parties_name_sort_keys(db: Database, batch_size: int = 5000) -> None:
+    """Parties loaded here have their key; parties a load before name sort keys left behind
+    (say, customers a later load only updates) get theirs now, so none drops out of the list
+    by name. A graph that has them all costs one scan of the parties."""
+    while True:
+        rows = await db.read(Q.parties_without_name_sort_key, {"limit": batch_size})
+        if not rows:
+            return
+        keys = [
+            {"id": r["id"], "name_sort_key": name_sort_key(r["name"], r["id"], person=r["person"])}
+            for r in rows
+        ]
+        await db.write(Q.set_name_sort_keys, {"rows": keys}, timeout=300.0)
 
 
 async def _load_file(

@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from graph.model import (
     BranchKind,
@@ -32,6 +40,7 @@ from graph.model import (
     ValueTier,
     WarningLevel,
 )
+from loaders.names import name_sort_key
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -81,6 +90,12 @@ class PersonRow(Row):
     region: Annotated[str, Field(max_length=60)] | None = None
     occupation: Annotated[str, Field(max_length=60)] | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_sort_key(self) -> str:
+        """Stored with the person, for lists in pinyin order (loaders/names.py); not a column."""
+        return name_sort_key(self.name, self.id, person=True)
+
 
 class CompanyRow(Row):
     id: Id
@@ -94,6 +109,12 @@ class CompanyRow(Row):
     institution_type: InstitutionType | None = None
     address: Annotated[str, Field(max_length=300)] | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9-]{6,20}$")] | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_sort_key(self) -> str:
+        """Stored with the company, for lists in pinyin order (loaders/names.py); not a column."""
+        return name_sort_key(self.name, self.id, person=False)
 
 
 class CustomerRow(Row):

@@ -8,8 +8,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from loaders.csv_report import neutralise, write_csv_report
 
+from loaders.csv_report import Cell, neutralise, write_csv_report
 from tests.helpers import ROOT
 
 # OWASP's list: a cell starting with one of these is a formula to Excel, LibreOffice or Sheets.
@@ -34,7 +34,7 @@ def test_numbers_are_not_text_and_stay_numbers(number: int | float | None) -> No
 
 def test_the_report_reads_back_with_every_dangerous_cell_quoted(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "report.csv"
-    rows = [["=1+1", 3, "fine", "@SUM(A1)"], ["-2+3", -4, "\r=x", None]]
+    rows: list[list[Cell]] = [["=1+1", 3, "fine", "@SUM(A1)"], ["-2+3", -4, "\r=x", None]]
     write_csv_report(target, ["=header", "line", "text", "more"], rows)
     with target.open(encoding="utf-8", newline="") as handle:
         back = list(csv.reader(handle))
