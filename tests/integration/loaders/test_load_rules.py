@@ -4,7 +4,7 @@ are not finite, a key repeated in one file, and CSV quoting that would run into 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,25 +15,32 @@ from loaders.ingest import LoadSummary
 from tests.helpers import cypher, one
 from tests.loading import load
 
+PREFIX = "LRX"  # the ids of this module's rows; deleted after each test
 
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir()
-    for name, text in files.items():
-        (folder / name).write_bytes(text.encode("utf-8"))
-    return folder
+LoadFiles = Callable[[dict[str, str]], LoadSummary]
+
+
+@pytest.fixture
+def load_files(
+    first_load: LoadSummary, neo4j_config: Neo4jConfig, driver: Driver, tmp_path: Path
+) -> Iterator[LoadFiles]:
+    """Loads a folder of the given files (name → text, written as UTF-8 bytes, line ends kept)
+    beside the shared bank."""
+
+    def run(files: dict[str, str]) -> LoadSummary:
+        folder = tmp_path / f"bank{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_bytes(text.encode("utf-8"))
+        return load(neo4j_config, folder)
+
+    yield run
+    with driver.session() as session:
+        session.run("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", p=PREFIX).consume()
 
 
 def _rejects(summary: LoadSummary) -> dict[tuple[str, int], tuple[str, str]]:
     return {(r.file, r.line): (r.field, r.reason) for r in summary.rejects}
-
-
-@pytest.fixture
-def cleanup(driver: Driver) -> Iterator[str]:
-    """The id prefix of this test's nodes; they are deleted afterwards."""
-    prefix = "LRX"
-    yield prefix
-    with driver.session() as session:
-        session.run("MATCH (n) WHERE n.id STARTS WITH $p DETACH DELETE n", p=prefix).consume()
 
 
 def _a_product(driver: Driver) -> str:
@@ -44,36 +51,30 @@ NOT_FINITE_CSV = ["Infinity", "inf", "-inf", "+Infinity", "NaN", "nan", "1e309",
 
 
 def test_numbers_that_are_not_finite_are_rejected_in_csv_and_jsonl(
-    first_load: LoadSummary,
-    neo4j_config: Neo4jConfig,
-    driver: Driver,
-    tmp_path: Path,
-    cleanup: str,
+    driver: Driver, load_files: LoadFiles
 ) -> None:
     product = _a_product(driver)
-    holders = [f"{cleanup}H{i}" for i in range(len(NOT_FINITE_CSV) + 1)]
+    holders = [f"{PREFIX}H{i}" for i in range(len(NOT_FINITE_CSV) + 1)]
     persons = "id,name\n" + "".join(f"{h},持有人{i}\n" for i, h in enumerate(holders))
     holds = "holder_id,product_id,amount\n" + "".join(
         f"{holder},{product},{amount}\n"
         for holder, amount in zip(holders, [*NOT_FINITE_CSV, "1250000.50"], strict=True)
     )
     companies = [
-        f'{{"id": "{cleanup}C1", "name": "无限公司", "registered_capital": Infinity}}',
-        f'{{"id": "{cleanup}C2", "name": "非数公司", "registered_capital": NaN}}',
-        f'{{"id": "{cleanup}C3", "name": "负无限公司", "registered_capital": -Infinity}}',
-        f'{{"id": "{cleanup}C4", "name": "溢出公司", "registered_capital": 1e309}}',
-        f'{{"id": "{cleanup}C5", "name": "文字公司", "registered_capital": "inf"}}',
-        f'{{"id": "{cleanup}C6", "name": "正常公司", "registered_capital": 5000000}}',
+        f'{{"id": "{PREFIX}C1", "name": "无限公司", "registered_capital": Infinity}}',
+        f'{{"id": "{PREFIX}C2", "name": "非数公司", "registered_capital": NaN}}',
+        f'{{"id": "{PREFIX}C3", "name": "负无限公司", "registered_capital": -Infinity}}',
+        f'{{"id": "{PREFIX}C4", "name": "溢出公司", "registered_capital": 1e309}}',
+        f'{{"id": "{PREFIX}C5", "name": "文字公司", "registered_capital": "inf"}}',
+        f'{{"id": "{PREFIX}C6", "name": "正常公司", "registered_capital": 5000000}}',
     ]
-    folder = _write(
-        tmp_path / "bank",
+    summary = load_files(
         {
             "persons.csv": persons,
             "holds.csv": holds,
             "companies.jsonl": "\n".join(companies) + "\n",
-        },
+        }
     )
-    summary = load(neo4j_config, folder)
     rejects = _rejects(summary)
     for line in range(2, 2 + len(NOT_FINITE_CSV)):
         assert rejects.pop(("holds.csv", line))[0:1] == ("amount",), line
@@ -92,38 +93,32 @@ def test_numbers_that_are_not_finite_are_rejected_in_csv_and_jsonl(
     stored = cypher(
         driver,
         "MATCH (h:Person)-[r:HOLDS]->() WHERE h.id STARTS WITH $p RETURN h.id AS id, r.amount AS a",
-        p=cleanup,
+        p=PREFIX,
     )
     assert stored == [{"id": holders[-1], "a": 1250000.50}]
     companies_stored = cypher(
         driver,
         "MATCH (c:Company) WHERE c.id STARTS WITH $p RETURN c.id AS id, c.registered_capital AS k",
-        p=cleanup,
+        p=PREFIX,
     )
-    assert companies_stored == [{"id": f"{cleanup}C6", "k": 5000000.0}]
+    assert companies_stored == [{"id": f"{PREFIX}C6", "k": 5000000.0}]
 
 
 def test_money_beyond_any_real_amount_is_rejected_so_sums_stay_finite(
-    first_load: LoadSummary,
-    neo4j_config: Neo4jConfig,
-    driver: Driver,
-    tmp_path: Path,
-    cleanup: str,
+    driver: Driver, load_files: LoadFiles
 ) -> None:
     """Two holdings of 1e308 are each finite, but a customer's assets (their sum) would not be."""
     products = [
         r["id"] for r in cypher(driver, "MATCH (p:Product) RETURN p.id AS id ORDER BY p.id LIMIT 2")
     ]
-    holder = f"{cleanup}B1"
-    folder = _write(
-        tmp_path / "bank",
+    holder = f"{PREFIX}B1"
+    summary = load_files(
         {
             "persons.csv": f"id,name\n{holder},大户\n",
             "holds.csv": "holder_id,product_id,amount\n"
             + "".join(f"{holder},{p},1e308\n" for p in products),
-        },
+        }
     )
-    summary = load(neo4j_config, folder)
     assert {(r.file, r.line, r.field) for r in summary.rejects} == {
         ("holds.csv", 2, "amount"),
         ("holds.csv", 3, "amount"),
@@ -131,33 +126,27 @@ def test_money_beyond_any_real_amount_is_rejected_so_sums_stay_finite(
 
 
 def test_a_key_repeated_in_one_file_is_rejected_naming_the_first_line(
-    first_load: LoadSummary,
-    neo4j_config: Neo4jConfig,
-    driver: Driver,
-    tmp_path: Path,
-    cleanup: str,
+    driver: Driver, load_files: LoadFiles
 ) -> None:
     product = _a_product(driver)
-    folder = _write(
-        tmp_path / "bank",
+    summary = load_files(
         {
             "persons.csv": (
-                f"id,name\n{cleanup}D1,王一\n{cleanup}D2,李二\n{cleanup}D1,王一改\n"
-                f" {cleanup}D2 ,李二改\n{cleanup}D3,张三\n"
+                f"id,name\n{PREFIX}D1,王一\n{PREFIX}D2,李二\n{PREFIX}D1,王一改\n"
+                f" {PREFIX}D2 ,李二改\n{PREFIX}D3,张三\n"
             ),
             # A part is a file of its own: a key it shares with the plain file updates the row.
-            "persons.later.csv": f"id,name\n{cleanup}D3,张三新\n",
+            "persons.later.csv": f"id,name\n{PREFIX}D3,张三新\n",
             "companies.jsonl": (
-                f'{{"id": "{cleanup}E1", "name": "甲公司"}}\n'
-                f'{{"id": "{cleanup}E1", "name": "乙公司"}}\n'
+                f'{{"id": "{PREFIX}E1", "name": "甲公司"}}\n'
+                f'{{"id": "{PREFIX}E1", "name": "乙公司"}}\n'
             ),
             "holds.csv": (
                 "holder_id,product_id,amount\n"
-                f"{cleanup}D1,{product},100\n{cleanup}D2,{product},5\n{cleanup}D1,{product},200\n"
+                f"{PREFIX}D1,{product},100\n{PREFIX}D2,{product},5\n{PREFIX}D1,{product},200\n"
             ),
-        },
+        }
     )
-    summary = load(neo4j_config, folder)
     assert {(r.file, r.line, r.field, r.reason) for r in summary.rejects} == {
         ("persons.csv", 4, "id", "duplicate of line 2"),
         ("persons.csv", 5, "id", "duplicate of line 3"),
@@ -167,46 +156,40 @@ def test_a_key_repeated_in_one_file_is_rejected_naming_the_first_line(
     names = cypher(
         driver,
         "MATCH (p:Party) WHERE p.id STARTS WITH $p RETURN p.id AS id, p.name AS name ORDER BY id",
-        p=cleanup,
+        p=PREFIX,
     )
     assert names == [
-        {"id": f"{cleanup}D1", "name": "王一"},
-        {"id": f"{cleanup}D2", "name": "李二"},
-        {"id": f"{cleanup}D3", "name": "张三新"},
-        {"id": f"{cleanup}E1", "name": "甲公司"},
+        {"id": f"{PREFIX}D1", "name": "王一"},
+        {"id": f"{PREFIX}D2", "name": "李二"},
+        {"id": f"{PREFIX}D3", "name": "张三新"},
+        {"id": f"{PREFIX}E1", "name": "甲公司"},
     ]
     held = one(
         driver,
         "MATCH (:Person {id: $id})-[r:HOLDS]->(:Product {id: $product}) RETURN r.amount AS a",
-        id=f"{cleanup}D1",
+        id=f"{PREFIX}D1",
         product=product,
     )
     assert held["a"] == 100.0
 
 
 def test_an_unterminated_quote_rejects_its_own_row_and_the_next_row_still_loads(
-    first_load: LoadSummary,
-    neo4j_config: Neo4jConfig,
-    driver: Driver,
-    tmp_path: Path,
-    cleanup: str,
+    driver: Driver, load_files: LoadFiles
 ) -> None:
-    folder = _write(
-        tmp_path / "bank",
+    summary = load_files(
         {
             "persons.csv": (
                 "id,name,address\n"
-                f"{cleanup}Q1,王一,北京\n"  # 2
-                f'{cleanup}Q2,"李二,上海\n'  # 3: the quote is never closed
-                f"{cleanup}Q3,张三,广州\n"  # 4
-                f'{cleanup}Q4,"赵\r四",深圳\n'  # 5: a line break inside a quoted cell
-                f'{cleanup}Q5,"钱,五",杭州\n'  # 6
-                f'{cleanup}Q6,"孙""六",南京\r\n'  # 7
-                f'{cleanup}Q7,周七,"西安'  # 8: unclosed on the last line, no line end
+                f"{PREFIX}Q1,王一,北京\n"  # 2
+                f'{PREFIX}Q2,"李二,上海\n'  # 3: the quote is never closed
+                f"{PREFIX}Q3,张三,广州\n"  # 4
+                f'{PREFIX}Q4,"赵\r四",深圳\n'  # 5: a line break inside a quoted cell
+                f'{PREFIX}Q5,"钱,五",杭州\n'  # 6
+                f'{PREFIX}Q6,"孙""六",南京\r\n'  # 7
+                f'{PREFIX}Q7,周七,"西安'  # 8: unclosed on the last line, no line end
             ),
-        },
+        }
     )
-    summary = load(neo4j_config, folder)
     rejects = _rejects(summary)
     assert set(rejects) == {("persons.csv", 3), ("persons.csv", 5), ("persons.csv", 8)}
     assert "quote" in rejects[("persons.csv", 3)][1]
@@ -216,27 +199,20 @@ def test_an_unterminated_quote_rejects_its_own_row_and_the_next_row_still_loads(
         driver,
         "MATCH (p:Person) WHERE p.id STARTS WITH $p "
         "RETURN p.id AS id, p.name AS name, p.address AS address ORDER BY id",
-        p=cleanup,
+        p=PREFIX,
     )
     assert loaded == [
-        {"id": f"{cleanup}Q1", "name": "王一", "address": "北京"},
-        {"id": f"{cleanup}Q3", "name": "张三", "address": "广州"},
-        {"id": f"{cleanup}Q5", "name": "钱,五", "address": "杭州"},
-        {"id": f"{cleanup}Q6", "name": '孙"六', "address": "南京"},
+        {"id": f"{PREFIX}Q1", "name": "王一", "address": "北京"},
+        {"id": f"{PREFIX}Q3", "name": "张三", "address": "广州"},
+        {"id": f"{PREFIX}Q5", "name": "钱,五", "address": "杭州"},
+        {"id": f"{PREFIX}Q6", "name": '孙"六', "address": "南京"},
     ]
     assert summary.read == 7 and summary.loaded == 4
 
 
-def test_jsonl_cells_may_hold_line_breaks(
-    first_load: LoadSummary,
-    neo4j_config: Neo4jConfig,
-    driver: Driver,
-    tmp_path: Path,
-    cleanup: str,
-) -> None:
-    row = {"id": f"{cleanup}J1", "name": "吴九", "address": "北京市\n朝阳区"}
-    folder = _write(tmp_path / "bank", {"persons.jsonl": json.dumps(row) + "\n"})
-    summary = load(neo4j_config, folder)
+def test_jsonl_cells_may_hold_line_breaks(driver: Driver, load_files: LoadFiles) -> None:
+    row = {"id": f"{PREFIX}J1", "name": "吴九", "address": "北京市\n朝阳区"}
+    summary = load_files({"persons.jsonl": json.dumps(row) + "\n"})
     assert summary.rejected == 0
     assert one(driver, "MATCH (p:Person {id: $id}) RETURN p.address AS a", id=row["id"]) == {
         "a": "北京市\n朝阳区"
