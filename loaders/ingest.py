@@ -177,12 +177,22 @@ def _csv_cells(line: str) -> list[str]:
     return cells
 
 
+def _header(path: Path, line: str) -> list[str] | Reject:
+    try:
+        return [h.strip() for h in _csv_cells(line)]
+    except _MalformedLine as exc:
+        return Reject(path.name, 1, "file", f"the header is not a CSV row: {exc}")
+
+
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
     lines = enumerate(_utf8_lines(path), start=1)
     first = next(lines, None)
     if first is None:
         return
-    header = [h.strip() for h in _csv_cells(first[1])]  # check_header refused a malformed one
+    header = _header(path, first[1])
+    if isinstance(header, Reject):
+        yield 1, header
+        return
     for line_no, line in lines:
         try:
             cells = _csv_cells(line)
@@ -216,11 +226,11 @@ def check_header(path: Path, spec: LoadFile) -> Reject | None:
     if path.suffix != ".csv":
         return None
     try:
-        header = [h.strip() for h in _csv_cells(next(_utf8_lines(path), ""))]
+        header = _header(path, next(_utf8_lines(path), ""))
     except NotUtf8Error:
         return Reject(path.name, 1, "file", "the header is not valid UTF-8; save as UTF-8")
-    except _MalformedLine as exc:
-        return Reject(path.name, 1, "file", f"the header is not a CSV row: {exc}")
+    if isinstance(header, Reject):
+        return header
     known = set(spec.model.model_fields)
     unknown = [h for h in header if h not in known]
     if unknown:

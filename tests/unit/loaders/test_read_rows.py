@@ -53,3 +53,8 @@ def test_jsonl_refuses_the_literals_json_does_not_have(tmp_path: Path) -> None:
     rows = _read(tmp_path, text, "companies.jsonl")
     assert [line for line, r in rows if isinstance(r, Reject)] == [1, 2]
     assert rows[2] == (3, {"id": "Q3", "v": float("inf")})
+
+
+def test_a_header_with_an_unclosed_quote_refuses_the_file(tmp_path: Path) -> None:
+    rows = _read(tmp_path, 'id,"name\nQ1,王一\n')
+    assert _shape(rows) == [(1, ("file", "reject"))]
