@@ -75,12 +75,14 @@ class Q:
     ownership_edges_down: CypherQuery
     ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
+    parties_without_name_sort_key: CypherQuery
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
     refresh_customer_assets: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
+    set_name_sort_keys: CypherQuery
     underwriters_by_products: CypherQuery
 
 
