@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     neo4j_heap_mb: int = Field(default=2048, ge=256)
     neo4j_pagecache_mb: int = Field(default=1024, ge=64)
     data_dir: Path = PROJECT_ROOT / "var"
+    # Where `relgraph serve` and `relgraph demo` listen unless --port says otherwise.
+    port: int = Field(default=8000, ge=1, le=65535)
     query_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)

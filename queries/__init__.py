@@ -25,25 +25,13 @@ from queries.catalog import (
 
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
+
     alert_acknowledge: CypherQuery
     alerts_after: CypherQuery
     alerts_count: CypherQuery
     alerts_head: CypherQuery
     alerts_page: CypherQuery
     alerts_raise: CypherQuery
-    exposures_current: CypherQuery
-    exposures_prune: CypherQuery
-    exposures_set: CypherQuery
-    listed_party_ids: CypherQuery
-    screening_flags_count: CypherQuery
-    screening_flags_page: CypherQuery
-    screening_flags_write: CypherQuery
-    screening_run_finish: CypherQuery
-    screening_run_start: CypherQuery
-    screening_runs_by_ids: CypherQuery
-    screening_runs_count: CypherQuery
-    screening_runs_page: CypherQuery
-
     branch_children_by_ids: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
@@ -55,9 +43,12 @@ class Q:
     customers_by_since_asc: CypherQuery
     customers_by_since_desc: CypherQuery
     customers_count: CypherQuery
+    demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
-    first_employee_with_role: CypherQuery
+    exposures_current: CypherQuery
+    exposures_prune: CypherQuery
+    exposures_set: CypherQuery
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
@@ -73,6 +64,7 @@ class Q:
     list_entries_page: CypherQuery
     list_entry_close: CypherQuery
     list_entry_create: CypherQuery
+    listed_party_ids: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
     load_customers: CypherQuery
@@ -100,14 +92,24 @@ class Q:
     ownership_edges_down: CypherQuery
     ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
+    parties_without_name_sort_key: CypherQuery
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
     reach_far: CypherQuery
     reach_near: CypherQuery
     refresh_customer_assets: CypherQuery
+    screening_flags_count: CypherQuery
+    screening_flags_page: CypherQuery
+    screening_flags_write: CypherQuery
+    screening_run_finish: CypherQuery
+    screening_run_start: CypherQuery
+    screening_runs_by_ids: CypherQuery
+    screening_runs_count: CypherQuery
+    screening_runs_page: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
+    set_name_sort_keys: CypherQuery
     underwriters_by_products: CypherQuery
 
 
