@@ -65,9 +65,41 @@ query($id: ID!) {
   }
 }
 """
+# Compliance's, measured by bench/compliance_bench.py.
+EXPOSURE = """
+query($id: ID!) {
+  exposure(partyId: $id, maxHops: 3) {
+    partial totalCount
+    cuts { hops ties }
+    listed {
+      hops score pathCount
+      party { id name }
+      entries { listName listedOn }
+      paths { score text links { type direction share title since } }
+    }
+  }
+}
+"""
+ACCESS_CHECK = """
+query($customer: ID!, $product: ID!) {
+  accessCheck(customerId: $customer, productId: $product) {
+    verdict exposureHops
+    reasons {
+      code message requiredList customerRiskTolerance productRiskRating
+      entry { id listName }
+      exposure { hops party { id } paths { text } }
+    }
+  }
+}
+"""
 # Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
 # checks that each stays on the compiled executor).
-BENCH_DOCUMENTS = {"360": CUSTOMER_360, "holders": HOLDERS}
+BENCH_DOCUMENTS = {
+    "360": CUSTOMER_360,
+    "holders": HOLDERS,
+    "exposure": EXPOSURE,
+    "accessCheck": ACCESS_CHECK,
+}
 SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
 
 
