@@ -53,6 +53,9 @@ TIE_WEIGHTS: Mapping[str, float] = {
 # A stake above this share (or voting share) is control (实际控制) and counts fully; a smaller
 # stake counts 0.5 plus half its share.
 CONTROL_SHARE = 0.5
+# In a search's tie types: OWNS ties over CONTROL_SHARE only (a controlling stake), for a search
+# that follows control but not every small stake.
+CONTROL = "CONTROL"
 # Each hop past the first multiplies a score by this.
 HOP_DECAY = 0.8
 
@@ -155,6 +158,7 @@ async def search(
             "types": list(types),
             "as_of": as_of,
             "cap": cap,
+            "control_share": CONTROL_SHARE,
             "max_hops": hops,
             "want": want.value,
             "max_walked": MAX_PATHS_WALKED,

@@ -303,22 +303,28 @@ async def rescreen_after_load(
 
 
 async def warm_up(db: Database) -> None:
-    """Runs the statements of a re-screen once on nothing, so that Neo4j has planned and compiled
-    them before the first listing: cold, the search alone took seconds on a busy machine, inside
-    the listing's transaction."""
+    """Runs the statements of a re-screen (and of `exposure` and `accessCheck`, the same search)
+    once on nothing, so that Neo4j has planned and compiled them before the first listing or
+    look needs them: planning the search took 22 s on the 100,000-customer bank on the busy
+    2-core machine, past a query's timeout, so the warm-up has a re-screen's."""
     search = {
         "ids": [],
         "types": list(exposure.LINK_TYPES),
         "as_of": dt.date.today(),
         "cap": 1,
+        "control_share": exposure.CONTROL_SHARE,
         "max_hops": 1,
         "want": Want.CUSTOMER.value,
         "max_walked": 1,
     }
-    await db.read(Q.reach_near, search)
-    await db.read(Q.reach_far, search)
-    await db.read(Q.exposures_current, {"listed_ids": []})
-    await db.write(Q.exposures_set, {"listed_ids": [], "rows": [], "at": "2000-01-01T00:00:00Z"})
+    await db.read(Q.reach_near, search, timeout=RESCREEN_SECONDS)
+    await db.read(Q.reach_far, search, timeout=RESCREEN_SECONDS)
+    await db.read(Q.exposures_current, {"listed_ids": []}, timeout=RESCREEN_SECONDS)
+    await db.write(
+        Q.exposures_set,
+        {"listed_ids": [], "rows": [], "at": "2000-01-01T00:00:00Z"},
+        timeout=RESCREEN_SECONDS,
+    )
 
 
 async def alerts_after(db: Database, after: int, limit: int = 100) -> list[AlertRecord]:

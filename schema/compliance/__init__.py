@@ -22,6 +22,7 @@ from schema.compliance.alerts import AlertFeed, AlertStatus, ExposureAlert
 from schema.compliance.audit import AuditEntry, AuditTrail
 from schema.compliance.exposure import ExposureReport
 from schema.compliance.lists import ListingChange
+from schema.compliance.paths import ExposureVia
 from schema.compliance.screening import FlaggedCustomer, ScreeningRun
 from schema.core.context import CtxInfo
 from schema.core.entities import ListEntry
@@ -40,7 +41,7 @@ class ComplianceQuery:
         info: CtxInfo,
         party_id: strawberry.ID,
         max_hops: int = 3,
-        via: list[model.LinkType] | None = None,
+        via: list[ExposureVia] | None = None,
         as_of: dt.date | None = None,
         first: int | None = 20,
     ) -> ExposureReport:

@@ -7,11 +7,13 @@ import datetime as dt
 
 import strawberry
 
-from graph import exposure, model
+from graph import exposure
 from graph.compliance import ComplianceRules
 from graph.model import ListKind
 from schema.compliance.audit import record_look
 from schema.compliance.paths import (
+    VIA_TIE_TYPES,
+    ExposureVia,
     ListedExposure,
     TraversalCut,
     cut_of,
@@ -29,7 +31,7 @@ from schema.core.pagination import bounded
 class ExposureReport:
     as_of: dt.date = strawberry.field(description="Ties and list entries as they were that day.")
     max_hops: int
-    via: list[model.LinkType]
+    via: list[ExposureVia]
     partial: bool = strawberry.field(
         description="Some party had more ties than the fan-out cap and was not crossed: `cuts`."
     )
@@ -58,7 +60,7 @@ async def exposure_report(
     info: CtxInfo,
     party_id: str,
     max_hops: int,
-    via: list[model.LinkType] | None,
+    via: list[ExposureVia] | None,
     as_of: dt.date | None,
     first: int | None,
 ) -> ExposureReport:
@@ -66,16 +68,16 @@ async def exposure_report(
     caller.require_compliance()
     hops = checked_hops(max_hops)
     size = bounded(first)
-    types = sorted(set(via)) if via else list(model.LinkType)
-    if not types:
+    if via is not None and not via:
         raise InvalidArgumentError("via must name at least one tie type")
+    chosen = sorted(set(via), key=list(ExposureVia).index) if via else list(ExposureVia)
     day = as_of or info.context.today
     rules = info.context.services.get(ComplianceRules)
     searches = await exposure.search(
         exposure.reader(info.context.db),
         [party_id],
         max_hops=hops,
-        types=[t.value for t in types],
+        types=[VIA_TIE_TYPES[v] for v in chosen],
         as_of=day,
         cap=rules.exposure_fanout_cap,
         want=exposure.Want.LISTED,
@@ -89,7 +91,7 @@ async def exposure_report(
     report = ExposureReport(
         as_of=day,
         max_hops=hops,
-        via=types,
+        via=chosen,
         partial=found.partial,
         cuts=[cut_of(c) for c in found.cuts],
         total_count=len(found.found),
@@ -101,6 +103,6 @@ async def exposure_report(
         ],
         shown=visibility.require(found.parties[party_id]),
     )
-    params = {"maxHops": hops, "via": types, "asOf": day, "first": size}
+    params = {"maxHops": hops, "via": chosen, "asOf": day, "first": size}
     await record_look(info, "exposure", party_id, params, len(report.listed))
     return report

@@ -24,6 +24,35 @@ from schema.core.errors import NotFoundError
 from schema.core.loaders import PARTIES
 
 
+@strawberry.enum(description="The ties an exposure search follows")
+class ExposureVia(StrEnum):
+    OWNERSHIP = "OWNERSHIP"  # every stake
+    CONTROL = "CONTROL"  # a stake or voting share over half, when OWNERSHIP is not asked for
+    EXECUTIVE = "EXECUTIVE"
+    LEGAL_REP = "LEGAL_REP"
+    EMPLOYMENT = "EMPLOYMENT"
+    FAMILY = "FAMILY"
+    GUARANTEE = "GUARANTEE"
+
+
+# What each asks graph/exposure.py to follow.
+VIA_TIE_TYPES: Mapping[ExposureVia, str] = {
+    ExposureVia.OWNERSHIP: model.LinkType.OWNS,
+    ExposureVia.CONTROL: exposure.CONTROL,
+    ExposureVia.EXECUTIVE: model.LinkType.EXECUTIVE_OF,
+    ExposureVia.LEGAL_REP: model.LinkType.LEGAL_REP_OF,
+    ExposureVia.EMPLOYMENT: model.LinkType.EMPLOYED_BY,
+    ExposureVia.FAMILY: model.LinkType.FAMILY_OF,
+    ExposureVia.GUARANTEE: model.LinkType.GUARANTEES,
+}
+_VIA_OF_TIE_TYPE = {tie: via for via, tie in VIA_TIE_TYPES.items()}
+
+
+def via_of(tie_types: Iterable[str]) -> list[ExposureVia]:
+    """The `via` a search over `tie_types` answers (a screening run's, say)."""
+    return sorted({_VIA_OF_TIE_TYPE[t] for t in tie_types}, key=list(ExposureVia).index)
+
+
 @strawberry.enum(description="Which way a tie on a path is stored")
 class PathDirection(StrEnum):
     FORWARD = "FORWARD"  # from the party before it on the path to the one after

@@ -9,11 +9,19 @@ import json
 
 import strawberry
 
-from graph import model, screening
+from graph import screening
 from graph.records import FlagRecord, ScreeningRunRecord
 from graph.screening import Hit
 from schema.compliance.audit import record_look
-from schema.compliance.paths import ExposurePath, TraversalCut, cut_of, path_of, shown_parties
+from schema.compliance.paths import (
+    ExposurePath,
+    ExposureVia,
+    TraversalCut,
+    cut_of,
+    path_of,
+    shown_parties,
+    via_of,
+)
 from schema.core.context import CtxInfo
 from schema.core.entities import CustomerRef, PartyRef, customer_of, party_of
 from schema.core.errors import NotFoundError
@@ -109,7 +117,7 @@ class ScreeningRun:
     started_by: str
     max_hops: int
     as_of: dt.date
-    via: list[model.LinkType]
+    via: list[ExposureVia]
     fanout_cap: int = strawberry.field(description="Parties with more ties were not crossed.")
     seconds: float | None
     customers_screened: int | None
@@ -167,7 +175,7 @@ def run_of(record: ScreeningRunRecord) -> ScreeningRun:
         started_by=record.started_by,
         max_hops=record.max_hops,
         as_of=record.as_of,
-        via=[model.LinkType(t) for t in record.types],
+        via=via_of(record.types),
         fanout_cap=record.cap,
         seconds=record.seconds,
         customers_screened=record.customers,

@@ -19,7 +19,7 @@ from tests.compliance import Planted, listed_on, path_edges, true_distance
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 
 EXPOSURE = """
-query($id: ID!, $hops: Int!, $via: [LinkType!], $asOf: Date, $first: Int) {
+query($id: ID!, $hops: Int!, $via: [ExposureVia!], $asOf: Date, $first: Int) {
   exposure(partyId: $id, maxHops: $hops, via: $via, asOf: $asOf, first: $first) {
     asOf maxHops via partial totalCount
     cuts { hops ties party { id } }
@@ -125,20 +125,60 @@ def test_listed_parties_come_nearest_first_with_scores_falling_with_distance(
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
 
 
+# The issue's names for the tie types exposure follows, by the relationship each stands for.
+VIA_OF_TIE = {
+    "OWNS": "OWNERSHIP",
+    "EXECUTIVE_OF": "EXECUTIVE",
+    "LEGAL_REP_OF": "LEGAL_REP",
+    "EMPLOYED_BY": "EMPLOYMENT",
+    "FAMILY_OF": "FAMILY",
+    "GUARANTEES": "GUARANTEE",
+}
+VIA_ORDER = ["OWNERSHIP", "CONTROL", "EXECUTIVE", "LEGAL_REP", "EMPLOYMENT", "FAMILY", "GUARANTEE"]
+
+
 def test_only_the_tie_types_asked_for_are_followed(
     client: TestClient, compliance: ApiUser, planted: list[Planted], restored: None
 ) -> None:
     link = next(p for p in planted if p.hops == 2)
-    types = sorted({edge["rel"] for edge in link.path})
-    report = exposure(client, compliance, link.party_id, 2, via=types)
-    assert link.listed_id in _by_party(report) and report["via"] == types
-    others = sorted(
-        {"OWNS", "EXECUTIVE_OF", "LEGAL_REP_OF", "EMPLOYED_BY", "FAMILY_OF", "GUARANTEES"}
-        - {types[0]}
+    via = sorted({VIA_OF_TIE[edge["rel"]] for edge in link.path}, key=VIA_ORDER.index)
+    report = exposure(client, compliance, link.party_id, 2, via=via)
+    assert link.listed_id in _by_party(report) and report["via"] == via
+    assert exposure(client, compliance, link.party_id, 2)["via"] == VIA_ORDER
+    # Without one of the path's tie types (and without CONTROL, which follows stakes too).
+    for left_out in via:
+        others = [v for v in VIA_ORDER if v not in (left_out, "CONTROL")]
+        assert link.listed_id not in _by_party(
+            exposure(client, compliance, link.party_id, 2, via=others)
+        ), left_out
+
+
+def test_control_follows_controlling_stakes_only(
+    client: TestClient,
+    compliance: ApiUser,
+    driver: Driver,
+    quiet_company: dict[str, Any],
+    restored: None,
+) -> None:
+    company = quiet_company["company"]
+    cypher(
+        driver,
+        "MATCH (c:Party {id: $company}) "
+        "CREATE (:Person:Party:Customer {id: 'TST-MINOR', name: '测试小股东'})"
+        "-[:OWNS {share: 0.1}]->(c), "
+        "(:Person:Party:Customer {id: 'TST-VOTER', name: '测试表决权股东'})"
+        "-[:OWNS {share: 0.2, voting_share: 0.7}]->(c), "
+        # An LM- id: `restored` removes it.
+        "(c)-[:LISTED]->(:ListEntry {id: 'LM-TST-ENTRY', list: 'PROHIBITION', "
+        "list_name: '内部禁止名单', listed_on: date() - duration('P1D')})",
+        company=company,
     )
-    assert link.listed_id not in _by_party(
-        exposure(client, compliance, link.party_id, 2, via=others)
-    )
+    for owner, controls in (("TST-OWNER", True), ("TST-VOTER", True), ("TST-MINOR", False)):
+        control = exposure(client, compliance, owner, 1, via=["CONTROL"])
+        assert control["via"] == ["CONTROL"]
+        assert (company in _by_party(control)) is controls, owner
+        assert company in _by_party(exposure(client, compliance, owner, 1, via=["OWNERSHIP"]))
+        assert company not in _by_party(exposure(client, compliance, owner, 1, via=["EXECUTIVE"]))
 
 
 def test_ties_not_holding_on_the_as_of_date_are_not_followed(
