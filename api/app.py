@@ -689,8 +689,11 @@ def _internal_error(exc: BaseException) -> JSONResponse:
 
 
 async def _warm_up(db: Database) -> None:
-    """In the background after start-up: the statements a listing's re-screen runs, planned
-    before the first listing needs them (graph/monitoring.py)."""
+    """Before serving: the exposure search and the statements a listing's re-screen runs,
+    planned before the first look or listing needs them (graph/monitoring.py). Planning the
+    search took 8 to 22 s on the busy 2-core machine, longer than a query may run: done in the
+    background, the first `exposure` asked meanwhile timed out. Once Neo4j has the plans cached,
+    this takes milliseconds."""
     try:
         await monitoring.warm_up(db)
     except GraphError as exc:
@@ -706,7 +709,6 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.neo4j_config())
         state = AppState(settings, db)
-        warming: asyncio.Task[None] | None = None
         app.state.relgraph = state
         try:
             await state.ensure_schema()
@@ -714,14 +716,12 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
             # Serve anyway: /readyz reports the outage and the schema is applied on recovery.
             log.warning("Neo4j unavailable at start-up (%s); will retry on /readyz", exc)
         else:
-            warming = asyncio.create_task(_warm_up(db))
+            await _warm_up(db)
         # The ~100k objects of the loaded libraries and the schema live as long as the process:
         # kept out of the cyclic GC, a full collection pauses a request for ~15 ms, not ~75 ms.
         gc.collect()
         gc.freeze()
         yield
-        if warming is not None:
-            warming.cancel()
         await db.close()
 
     caches = _DocumentCaches(settings)
