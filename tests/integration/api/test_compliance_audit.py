@@ -9,9 +9,6 @@ import asyncio
 import datetime as dt
 import itertools
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -21,7 +18,7 @@ from neo4j import Driver
 from api.settings import Settings
 from graph.db import Database
 from graph.ledger import Ledger, verify
-from tests.compliance import Planted
+from tests.compliance import Planted, relgraph
 from tests.helpers import ApiUser, data, error_codes, gql, one
 
 LOG = """
@@ -43,18 +40,6 @@ mutation($party: ID!) {
 def log(client: TestClient, user: ApiUser, **variables: Any) -> list[dict[str, Any]]:
     page = data(client, LOG, user.headers, first=100, **variables)["auditLog"]
     return [e["node"] for e in page["edges"]]
-
-
-def relgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri or "", "RELGRAPH_ENV": "dev"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_every_compliance_look_and_change_is_recorded(

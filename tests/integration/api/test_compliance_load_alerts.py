@@ -5,9 +5,6 @@ change; loading the same rows again changes nothing and raises nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +12,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from api.settings import Settings
-from tests.compliance import Planted
+from tests.compliance import Planted, relgraph
 from tests.helpers import ApiUser, data, one
 
 ALERTS = """
@@ -24,18 +21,6 @@ ALERTS = """
   path { links { type direction fromPartyId toPartyId } }
 } } } }
 """
-
-
-def relgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri or "", "RELGRAPH_ENV": "dev"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def alerts(client: TestClient, user: ApiUser) -> list[dict[str, Any]]:

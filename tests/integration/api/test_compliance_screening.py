@@ -6,9 +6,6 @@ before (newlyFlagged, noLongerFlagged)."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +13,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from api.settings import Settings
-from tests.compliance import Planted, listed_on, path_edges, true_distance
+from tests.compliance import Planted, listed_on, path_edges, relgraph, true_distance
 from tests.helpers import ApiUser, data, error_codes, gql, one
 
 RUNS = """
@@ -52,18 +49,6 @@ mutation($party: ID!) {
   listEntity(partyId: $party, list: PROHIBITION, reason: "测试") { entry { id } }
 }
 """
-
-
-def relgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri or "", "RELGRAPH_ENV": "dev"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def all_flagged(client: TestClient, user: ApiUser, run_id: str) -> dict[str, dict[str, Any]]:
