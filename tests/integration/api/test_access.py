@@ -339,9 +339,9 @@ def test_every_product_aggregate_counts_only_holders_in_scope(
         assert sum(segments.values()) == holders["totalCount"] == got["customers"]["totalCount"]
         assert holders["totalAmount"] == pytest.approx(sum(t["amount"] for t in truth))
         everyone = data(client, PRODUCT_AGGREGATES, admin.headers, id=product["id"])
-        assert sum(s["holders"] for s in everyone["product"]["holderSegments"]) > holders[
-            "totalCount"
-        ]
+        assert (
+            sum(s["holders"] for s in everyone["product"]["holderSegments"]) > holders["totalCount"]
+        )
         assert everyone["product"]["holders"]["totalAmount"] > holders["totalAmount"]
 
 
