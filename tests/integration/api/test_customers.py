@@ -402,6 +402,80 @@ def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: ApiUser)
     assert error_codes(empty) == ["INVALID_ARGUMENT"]
 
 
+SEARCH_SCORED = """
+query($text: String!, $first: Int) {
+  search(text: $text, first: $first) { score highlighted party { id name } }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def one_character(driver: Driver, branch_manager: ApiUser) -> str:
+    """A Chinese character in the names of more than a page of parties, some in the manager's
+    scope."""
+    return str(
+        one(
+            driver,
+            "MATCH (p:Party) UNWIND split(p.name, '') AS ch WITH DISTINCT p, ch "
+            "WHERE ch >= '一' AND ch <= '鿿' "
+            "WITH ch, count(p) AS parties, "
+            "count(CASE WHEN NOT p:Customer OR EXISTS { (p)-[:HOME_BRANCH]->(b) "
+            "WHERE b.id IN $scope } THEN 1 END) AS mine "
+            "WHERE parties >= 30 AND parties <= 400 AND mine >= 3 "
+            "RETURN ch ORDER BY parties DESC, ch LIMIT 1",
+            scope=branch_manager.scope,
+        )["ch"]
+    )
+
+
+@pytest.mark.parametrize("caller", ["admin", "branch_manager"])
+def test_search_by_one_chinese_character(
+    client: TestClient,
+    driver: Driver,
+    request: pytest.FixtureRequest,
+    one_character: str,
+    caller: str,
+) -> None:
+    """The cjk analyzer indexes names as pairs of characters, so one character found nothing,
+    silently. It finds the names containing it, in the caller's scope, shortest name (the largest
+    part matched) first."""
+    user: ApiUser = request.getfixturevalue(caller)
+    truth = cypher(
+        driver,
+        "MATCH (p:Party) WHERE p.name CONTAINS $ch AND (p:Person OR p:Company) AND "
+        "($scope IS NULL OR NOT p:Customer "
+        " OR EXISTS { (p)-[:HOME_BRANCH]->(b) WHERE b.id IN $scope }) "
+        "RETURN p.id AS id, p.name AS name",
+        ch=one_character,
+        scope=user.scope,
+    )
+    hits = data(client, SEARCH_SCORED, user.headers, text=one_character, first=20)["search"]
+    assert len(hits) == min(20, len(truth)) > 0
+    names = {t["id"]: t["name"] for t in truth}
+    assert all(names[h["party"]["id"]] == h["party"]["name"] for h in hits)
+    assert [len(h["party"]["name"]) for h in hits] == sorted(len(n) for n in names.values())[:20]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(f"<em>{one_character}</em>" in h["highlighted"] for h in hits)
+
+
+def test_search_with_one_character_beside_a_longer_word(
+    client: TestClient, driver: Driver, admin: ApiUser
+) -> None:
+    """Every word must be in the name, one character or more."""
+    person = one(
+        driver,
+        "MATCH (p:Person) WHERE size(p.name) = 3 RETURN p.id AS id, p.name AS name "
+        "ORDER BY p.id LIMIT 1",
+    )
+    text = f"{person['name'][1:]} {person['name'][0]}"
+    hits = data(client, SEARCH_SCORED, admin.headers, text=text, first=100)["search"]
+    assert person["id"] in [h["party"]["id"] for h in hits]
+    for hit in hits:
+        assert person["name"][1:] in hit["party"]["name"]
+        assert person["name"][0] in hit["party"]["name"]
+
+
 @pytest.mark.parametrize("field", ["NAME", "SINCE", "ASSETS"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_every_sort_order_is_honoured_across_pages(
