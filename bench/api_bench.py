@@ -70,9 +70,13 @@ query($id: ID!) {
 }
 """
 KEY_CUSTOMERS = """
-{ customers(first: 20, filter: {segment: KEY}) { totalCount edges { node { id name } } } }
+{
+  customers(first: 20, filter: {segment: KEY}) {
+    totalCount edges { node { id name segment assets } }
+  }
+}
 """
-ALL_CUSTOMERS = "{ customers(first: 20) { totalCount edges { node { id name } } } }"
+ALL_CUSTOMERS = "{ customers(first: 20) { totalCount edges { node { id name segment assets } } } }"
 # Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
 # checks that each stays on the compiled executor).
 BENCH_DOCUMENTS = {
