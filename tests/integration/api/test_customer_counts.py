@@ -186,6 +186,7 @@ def test_a_count_starts_from_what_the_filter_or_scope_names(
         query, params = counts[0]
         with driver.session() as session:
             plan = session.run(f"EXPLAIN {query.text}", dict(params)).consume().plan
+        assert plan is not None
         scans = set(operators(plan)) & SCANS
         if user.scope is None and set(names) == {"partyType"}:
             continue
