@@ -212,6 +212,30 @@ async def sample_ids(uri: str) -> tuple[dict[str, list[str]], str]:
     }, admin[0]["id"]
 
 
+def details_params(customer_id: str, today: dt.date) -> dict[str, Any]:
+    """The parameters of the statement CUSTOMER_360 sends."""
+    return {
+        "ids": [customer_id],
+        "today": today,
+        "with_branch": True,
+        "with_managers": True,
+        "holdings_offset": 0,
+        "holdings_first": 10,
+        "holdings_include_ended": False,
+        "fee_items": 12,
+        "warnings": 20,
+        "with_tags": True,
+        "interactions": 5,
+        "with_interests": True,
+        "links": 50,
+        "link_types": None,
+        "links_full": False,  # the 360 asks only the linked parties' names
+        "links_include_ended": False,
+        "issued": None,
+        "underwritten": None,
+    }
+
+
 async def direct(
     uri: str,
     ids: dict[str, list[str]],
@@ -236,30 +260,7 @@ async def direct(
             return [record.data() async for record in result]
 
     async def one(customer_id: str) -> None:
-        ids_ = [customer_id]
-        await run(
-            Q.party_details_by_ids,
-            {
-                "ids": ids_,
-                "today": today,
-                "with_branch": True,
-                "with_managers": True,
-                "holdings_offset": 0,
-                "holdings_first": 10,
-                "holdings_include_ended": False,
-                "fee_items": 12,
-                "warnings": 20,
-                "with_tags": True,
-                "interactions": 5,
-                "with_interests": True,
-                "links": 50,
-                "link_types": None,
-                "links_full": False,  # the 360 asks only the linked parties' names
-                "links_include_ended": False,
-                "issued": None,
-                "underwritten": None,
-            },
-        )
+        await run(Q.party_details_by_ids, details_params(customer_id, today))
 
     async def holders(product_id: str) -> None:
         await run(Q.products_by_ids, {"ids": [product_id]})

@@ -29,9 +29,10 @@ from typing import Any
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, NotificationMinimumSeverity
 
+from bench.api_bench import details_params
 from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT
-from graph.parties import CustomerFilter, Scope, count_statement
+from graph.parties import CustomerFilter, Scope, count_statement, filter_params
 from queries import CypherQuery, Q, load_catalog
 
 Run = list[tuple[str, Mapping[str, Any]]]  # statements (text) and parameters, sent in turn
@@ -62,41 +63,17 @@ def one_value(driver: Driver, query: str, **params: Any) -> Any:
     return records[0][0]
 
 
-def base_filter(scope: Scope, where: CustomerFilter) -> dict[str, Any]:
+def base_filter(scope: Scope, where: CustomerFilter, today: dt.date) -> dict[str, Any]:
     """The customer filter's parameters before $today was one of them."""
-    return {
-        "scope": scope,
-        "segment": where.segment,
-        "branch_ids": where.branch_ids,
-        "manager_id": where.manager_id,
-        "tag_id": where.tag_id,
-        "product_id": where.product_id,
-        "party_type": where.party_type,
-    }
+    params = filter_params(scope, where, today)
+    del params["today"]
+    return params
 
 
-def details_params(customer_id: str, today: dt.date, base: bool) -> dict[str, Any]:
-    """The customer 360 of bench/api_bench.py."""
-    params: dict[str, Any] = {
-        "ids": [customer_id],
-        "today": today,
-        "with_branch": True,
-        "with_managers": True,
-        "holdings_offset": 0,
-        "holdings_first": 10,
-        "fee_items": 12,
-        "warnings": 20,
-        "with_tags": True,
-        "interactions": 5,
-        "with_interests": True,
-        "links": 50,
-        "link_types": None,
-        "links_full": False,
-        "issued": None,
-        "underwritten": None,
-    }
-    if not base:
-        params |= {"holdings_include_ended": False, "links_include_ended": False}
+def base_details(customer_id: str, today: dt.date) -> dict[str, Any]:
+    """The 360's parameters before includeEnded."""
+    params = details_params(customer_id, today)
+    del params["holdings_include_ended"], params["links_include_ended"]
     return params
 
 
@@ -148,7 +125,7 @@ async def cases(uri: str, driver: Driver, base: Mapping[str, CypherQuery]) -> li
     try:
         for label, scope, where in counts:
             sent = await statements_sent(chooser, scope, where, today)
-            base_run: Run = [(base["customers_count"].text, base_filter(scope, where))]
+            base_run: Run = [(base["customers_count"].text, base_filter(scope, where, today))]
             out.append(Case(label, base_run, sent))
     finally:
         await chooser.close()
@@ -190,8 +167,8 @@ async def cases(uri: str, driver: Driver, base: Mapping[str, CypherQuery]) -> li
     out.append(
         Case(
             "customer 360",
-            [(base["party_details_by_ids"].text, details_params(customer, today, True))],
-            [(Q.party_details_by_ids.text, details_params(customer, today, False))],
+            [(base["party_details_by_ids"].text, base_details(customer, today))],
+            [(Q.party_details_by_ids.text, details_params(customer, today))],
         )
     )
     return out

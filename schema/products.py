@@ -62,10 +62,14 @@ HOLDER_SEGMENTS: BatchLoad[ParamKey[bool], list[SegmentCount]] = BatchLoad(
     "holder_segments", by_param(_holder_segments)
 )
 
-INCLUDE_ENDED = (
-    "Every position, ended (or not yet begun) ones too, not only those held today; `current` "
-    "tells which."
-)
+# The includeEnded argument of every list of positions.
+IncludeEndedPositions = Annotated[
+    bool | None,
+    strawberry.argument(
+        description="Every position, ended (or not yet begun) ones too, not only those held "
+        "today; `current` tells which."
+    ),
+]
 
 
 @strawberry.type(description="A position in a product: who holds how much, since when.")
@@ -191,9 +195,7 @@ class ProductPartyFields(ProductBase):
         info: CtxInfo,
         first: int | None = None,
         after: str | None = None,
-        include_ended: Annotated[
-            bool | None, strawberry.argument(description=INCLUDE_ENDED)
-        ] = False,
+        include_ended: IncludeEndedPositions = False,
     ) -> HolderConnection:
         offset, size = page_window(first, after)
         key = HoldersKey(self.record.id, offset, size, bool(include_ended))
@@ -217,9 +219,7 @@ class ProductPartyFields(ProductBase):
     async def holder_segments(
         self,
         info: CtxInfo,
-        include_ended: Annotated[
-            bool | None, strawberry.argument(description=INCLUDE_ENDED)
-        ] = False,
+        include_ended: IncludeEndedPositions = False,
     ) -> list[HolderSegment]:
         key = ParamKey(self.record.id, bool(include_ended))
         counts = await info.context.loaders[HOLDER_SEGMENTS].load(key)
@@ -237,9 +237,7 @@ class CustomerProductFields(CustomerBase):
         info: CtxInfo,
         first: int | None = None,
         after: str | None = None,
-        include_ended: Annotated[
-            bool | None, strawberry.argument(description=INCLUDE_ENDED)
-        ] = False,
+        include_ended: IncludeEndedPositions = False,
     ) -> Connection[Holding]:
         window = details.holdings_part(first, after, include_ended)
 

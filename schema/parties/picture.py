@@ -122,10 +122,14 @@ def _links_part(
     return details.links_part(types, first, from_selection(info, details.links_full), include_ended)
 
 
-INCLUDE_ENDED = (
-    "Every tie, ended (or not yet begun) ones too, not only those that hold today; `current` "
-    "tells which."
-)
+# The includeEnded argument of linkedParties.
+IncludeEndedTies = Annotated[
+    bool | None,
+    strawberry.argument(
+        description="Every tie, ended (or not yet begun) ones too, not only those that hold "
+        "today; `current` tells which."
+    ),
+]
 LINKED_PARTIES = (
     "Owners, executives, employer, family and other ties: those that hold today unless "
     "includeEnded."
@@ -161,9 +165,7 @@ class PartyLinkFields(PartyBase):
         info: CtxInfo,
         types: list[model.LinkType] | None = None,
         first: int | None = details.DEFAULT_LINKS,
-        include_ended: Annotated[
-            bool | None, strawberry.argument(description=INCLUDE_ENDED)
-        ] = False,
+        include_ended: IncludeEndedTies = False,
     ) -> list[PartyLink]:
         part = _links_part(info, types, first, include_ended)
         got = await details.fetch_details(info, self.id, NO_PARTS, details.LINKS, part)
@@ -389,9 +391,7 @@ class CustomerPictureFields(CustomerBase):
         info: CtxInfo,
         types: list[model.LinkType] | None = None,
         first: int | None = details.DEFAULT_LINKS,
-        include_ended: Annotated[
-            bool | None, strawberry.argument(description=INCLUDE_ENDED)
-        ] = False,
+        include_ended: IncludeEndedTies = False,
     ) -> list[PartyLink]:
         visibility = info.context.visibility
         return details.customer_part(

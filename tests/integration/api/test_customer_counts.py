@@ -4,7 +4,7 @@ counted from what the filter names rather than by reading every customer."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from itertools import combinations
 from typing import Any
 
@@ -16,6 +16,7 @@ from graph.db import Database
 from queries import CypherQuery
 from tests.helpers import ApiUser, cypher, data, one
 from tests.periods import current
+from tests.plans import operators
 
 FILTERS = ("segment", "branchId", "managerId", "tagId", "productId", "partyType")
 EVERY_COMBINATION = [
@@ -140,12 +141,6 @@ SCANS = {
     "DirectedRelationshipIndexScan",
     "UndirectedRelationshipIndexScan",
 }
-
-
-def operators(plan: Mapping[str, Any]) -> Iterator[str]:
-    yield str(plan["operatorType"]).split("@", 1)[0]
-    for child in plan.get("children", []):
-        yield from operators(child)
 
 
 @pytest.mark.parametrize("caller", ["admin", "branch_manager"])

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from graph.db import Database
+from queries import CypherQuery
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.periods import current
+from tests.plans import operators
 
 PRODUCT = """
 query($id: ID!, $first: Int, $after: String) {
@@ -270,6 +273,33 @@ def test_the_largest_holders_page_is_the_top_of_every_holder(
     assert holder_ids(got["a"]["top"]) == truth[big][:50]
     assert holder_ids(got["a"]["deep"]) == truth[big][60:67]
     assert holder_ids(got["b"]["top"]) == truth[small][:3]
+
+
+def test_a_holders_page_sorts_no_more_than_the_page(
+    client: TestClient,
+    driver: Driver,
+    admin: ApiUser,
+    instrument: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """holders(first: 50) sorted every holder (50,104 on the largest product of the bench bank)
+    to slice a page: the plan must take the page as a top-N (Top), never a full Sort."""
+    db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
+    sent: list[tuple[CypherQuery, Mapping[str, Any]]] = []
+    read = db.read
+
+    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
+        sent.append((query, params or {}))
+        return await read(query, params)
+
+    monkeypatch.setattr(db, "read", recording)
+    data(client, PRODUCT, admin.headers, id=instrument["id"], first=2)
+    [(query, params)] = [(q, p) for q, p in sent if q.name == "holders_of_products"]
+    with driver.session() as session:
+        plan = session.run(f"EXPLAIN {query.text}", dict(params)).consume().plan
+    assert plan is not None
+    names = set(operators(plan))
+    assert "Top" in names and "Sort" not in names, names
 
 
 def test_products_filter_by_type(client: TestClient, driver: Driver, admin: ApiUser) -> None:
