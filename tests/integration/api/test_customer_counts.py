@@ -186,3 +186,21 @@ def test_a_count_starts_from_what_the_filter_or_scope_names(
         if user.scope is None and set(names) == {"partyType"}:
             continue
         assert scans == set(), (where, query.name, scans)
+
+
+def test_a_branch_outside_the_scope_counts_nothing(
+    client: TestClient, driver: Driver, branch_manager: ApiUser, admin: ApiUser
+) -> None:
+    """The branches a count starts from are those of the filter that the scope holds too: a
+    branch outside the scope leaves none, however many customers it has."""
+    assert branch_manager.scope is not None
+    other = one(
+        driver,
+        "MATCH (b:Branch)<-[:HOME_BRANCH]-(:Customer) WHERE NOT b.id IN $scope "
+        "RETURN b.id AS id, count(*) AS n ORDER BY n DESC, id LIMIT 1",
+        scope=branch_manager.scope,
+    )
+    where = {"branchId": other["id"]}
+    assert page_through(client, branch_manager, where) == (0, [])
+    total, ids = page_through(client, admin, where)
+    assert total == len(ids) >= other["n"] > 0

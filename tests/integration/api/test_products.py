@@ -13,6 +13,7 @@ from neo4j import Driver
 
 from graph.db import Database
 from queries import CypherQuery
+from schema.core.pagination import encode_cursor
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.periods import current
 from tests.plans import operators
@@ -275,6 +276,29 @@ def test_the_largest_holders_page_is_the_top_of_every_holder(
     assert holder_ids(got["b"]["top"]) == truth[small][:3]
 
 
+def _holders_statement(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    user: ApiUser,
+    product_id: str,
+    after: str | None,
+) -> tuple[CypherQuery, Mapping[str, Any]]:
+    """The holders statement, with its parameters, that a page of 50 holders sends."""
+    db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
+    sent: list[tuple[CypherQuery, Mapping[str, Any]]] = []
+    read = db.read
+
+    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
+        sent.append((query, params or {}))
+        return await read(query, params)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(db, "read", recording)
+        data(client, PRODUCT, user.headers, id=product_id, first=50, after=after)
+    [statement] = [(q, p) for q, p in sent if q.name == "holders_of_products"]
+    return statement
+
+
 def test_a_holders_page_sorts_no_more_than_the_page(
     client: TestClient,
     driver: Driver,
@@ -284,22 +308,33 @@ def test_a_holders_page_sorts_no_more_than_the_page(
 ) -> None:
     """holders(first: 50) sorted every holder (50,104 on the largest product of the bench bank)
     to slice a page: the plan must take the page as a top-N (Top), never a full Sort."""
-    db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
-    sent: list[tuple[CypherQuery, Mapping[str, Any]]] = []
-    read = db.read
-
-    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
-        sent.append((query, params or {}))
-        return await read(query, params)
-
-    monkeypatch.setattr(db, "read", recording)
-    data(client, PRODUCT, admin.headers, id=instrument["id"], first=2)
-    [(query, params)] = [(q, p) for q, p in sent if q.name == "holders_of_products"]
+    query, params = _holders_statement(client, monkeypatch, admin, instrument["id"], None)
     with driver.session() as session:
         plan = session.run(f"EXPLAIN {query.text}", dict(params)).consume().plan
     assert plan is not None
     names = set(operators(plan))
     assert "Top" in names and "Sort" not in names, names
+
+
+def test_a_deep_holders_page_takes_memory_in_proportion_to_the_holders(
+    client: TestClient, driver: Driver, admin: ApiUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neo4j charges a top-N, for each row it keeps, every list the row holds: a page fed from a
+    list of every holder cost (holders x page end) list entries, 1.1 GB for one page of the
+    largest bench product. The last page of the test bank's largest product must stay within a
+    few kilobytes per holder."""
+    product = one(
+        driver,
+        "MATCH (p:Product) RETURN p.id AS id, COUNT { ()-[:HOLDS]->(p) } AS n "
+        "ORDER BY n DESC, id LIMIT 1",
+    )
+    query, params = _holders_statement(
+        client, monkeypatch, admin, product["id"], encode_cursor(product["n"] - 10)
+    )
+    with driver.session() as session:
+        profile = session.run(f"PROFILE {query.text}", dict(params)).consume().profile
+    assert profile is not None
+    assert profile["args"]["GlobalMemory"] < 4096 * product["n"]
 
 
 def test_products_filter_by_type(client: TestClient, driver: Driver, admin: ApiUser) -> None:
