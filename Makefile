@@ -25,8 +25,9 @@ lock: setup
 	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
 	$(PIP_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
 
+# `make run PORT=8123` serves on another port (so does RELGRAPH_PORT=8123).
 run: setup
-	RELGRAPH_ENV=$${RELGRAPH_ENV:-dev} $(BIN)/relgraph demo
+	RELGRAPH_ENV=$${RELGRAPH_ENV:-dev} $(BIN)/relgraph demo $(if $(PORT),--port $(PORT))
 
 lint: setup
 	$(BIN)/ruff check .

@@ -128,15 +128,22 @@ class CallerResolver:
                 del self._entries[principal]
             raise
 
+    def forget(self) -> None:
+        """Drops every remembered caller: the next request of each looks them up again."""
+        self._entries.clear()
+
     async def _lookup(self, principal: Principal) -> Caller:
         (employee,) = await employees_by_ids(self._db, [principal.employee_id])
         if employee is None:
             raise UnauthenticatedError(
                 f"the token names employee {principal.employee_id!r}, who is not on record"
             )
+        # Staff who left stay on record with their ended posts: their tokens open nothing.
+        if employee.branch_id is None:
+            raise UnauthenticatedError(
+                f"the token names employee {principal.employee_id!r}, who has no current post"
+            )
         scope: list[str] | None = None
         if not principal.unrestricted:
-            scope = (
-                await branch_subtree_ids(self._db, employee.branch_id) if employee.branch_id else []
-            )
+            scope = await branch_subtree_ids(self._db, employee.branch_id)
         return Caller(principal, employee, Visibility.of(scope))

@@ -182,7 +182,9 @@ def load(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port; default RELGRAPH_PORT (8000).")
+    ] = None,
     workers: Annotated[int, typer.Option(min=1)] = 1,
 ) -> None:
     """Serve the GraphQL API (uses NEO4J_URI, or starts the local Neo4j)."""
@@ -199,7 +201,7 @@ def serve(
         "api.app:create_app",
         factory=True,
         host=host,
-        port=port,
+        port=port or settings.port,
         workers=workers,
         access_log=False,
     )
@@ -208,7 +210,9 @@ def serve(
 @app.command()
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port; default RELGRAPH_PORT (8000).")
+    ] = None,
     customers: Annotated[int | None, typer.Option(help="Default RELGRAPH_DEMO_CUSTOMERS.")] = None,
 ) -> None:
     """Start the database if needed, generate and load the demo bank once, then serve."""
@@ -251,32 +255,59 @@ def demo(
         typer.echo(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", err=True)
 
     with_database(settings, prepare)
-    _print_demo_tokens(settings)
+    port = port or settings.port
+    print_demo_tokens(settings, f"http://{host}:{port}/graphql")
     serve(host=host, port=port)
 
 
-def _print_demo_tokens(settings: Settings) -> None:
-    """One token per access role, each for a real employee of the demo bank, for trying the API."""
-    from api.auth import mint_token
-    from graph.org import first_employee_with_role
-    from schema.core.access import Role
+def print_demo_tokens(settings: Settings, url: str = "") -> None:
+    """One token per access role, each naming a real employee of the demo bank, with whose it is
+    and what it sees. Branch staff are picked at a sub-branch (支行) with customers, so that the
+    demo shows branch scope; the customers each token sees are counted as the API counts them."""
+    from api.auth import CallerResolver, mint_token
+    from graph.org import branches_by_ids, demo_employee
+    from graph.parties import CustomerFilter, count_customers
+    from schema.core.access import Principal, Role
 
     picks = {
-        Role.FRONTEND: "CUSTOMER_MANAGER",
-        Role.MANAGER: "BRANCH_HEAD",
-        Role.COMPLIANCE: "PRODUCT_SPECIALIST",
-        Role.ADMIN: "BRANCH_HEAD",
+        Role.FRONTEND: ("CUSTOMER_MANAGER", "SUB_BRANCH"),
+        Role.MANAGER: ("BRANCH_HEAD", "SUB_BRANCH"),
+        Role.COMPLIANCE: ("PRODUCT_SPECIALIST", "HEAD_OFFICE"),
+        Role.ADMIN: ("BRANCH_HEAD", "HEAD_OFFICE"),
     }
 
-    async def find(db: Database) -> dict[Role, str | None]:
-        return {role: await first_employee_with_role(db, job) for role, job in picks.items()}
+    async def describe(db: Database) -> list[str]:
+        callers = CallerResolver(db)
+        lines = []
+        for role, (job, branch_kind) in picks.items():
+            employee_id = await demo_employee(db, job, branch_kind)
+            if employee_id is None:
+                continue
+            caller = await callers(Principal(employee_id, frozenset({role})))
+            employee, scope = caller.employee, caller.visibility.cypher_scope
+            (branch,) = await branches_by_ids(db, [employee.branch_id or ""])
+            customers = await count_customers(db, scope, CustomerFilter())
+            reach = (
+                f"all {customers:,} customers"
+                if scope is None
+                else f"{customers:,} customers (its branch and {len(scope) - 1} below it)"
+            )
+            masking = "unmasked" if caller.sees_personal_data else "masked"
+            lines.append(
+                f"  {role.value:<11}{employee.name} {employee.id}, {employee.position or job} at "
+                f"{branch.name if branch else '?'}: sees {reach}, personal data {masking}"
+            )
+            lines.append(f"    {mint_token(settings, employee_id, [role])}")
+        return lines
 
-    found = with_database(settings, find)
-    typer.echo("tokens for trying the API (Authorization: Bearer <token>):", err=True)
-    for role, employee_id in found.items():
-        if employee_id is not None:
-            token = mint_token(settings, employee_id, [role])
-            typer.echo(f"  {role.value:<10} employee {employee_id}: {token}", err=True)
+    lines = with_database(settings, describe)
+    where = f" at {url}" if url else ""
+    typer.echo(f"tokens for trying the API{where} (Authorization: Bearer <token>):", err=True)
+    for line in lines:
+        typer.echo(line, err=True)
+    typer.echo(
+        "more: RELGRAPH_ENV=dev .venv/bin/relgraph token --employee <id> --role <role>", err=True
+    )
 
 
 @app.command()

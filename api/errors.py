@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
 }
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
+MASKED = "Internal server error"
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -62,9 +63,15 @@ def convert(error: GraphQLError) -> GraphQLError:
     if isinstance(original, GraphQLError) and original.original_error is None:
         # Argument coercion failures (bad enum value, wrong scalar) raised during execution.
         return _with(error, error.message, VALIDATION)
+    error_id = log_unexpected(original, error.path)
+    return _with(error, MASKED, INTERNAL, error_id=error_id)
+
+
+def log_unexpected(error: BaseException, where: object) -> str:
+    """Logs an unexpected error with its full detail under a new id, for the masked answer."""
     error_id = uuid.uuid4().hex
-    log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
-    return _with(error, "Internal server error", INTERNAL, error_id=error_id)
+    log.error("unexpected error %s at %s", error_id, where, exc_info=error)
+    return error_id
 
 
 def _with(error: GraphQLError, message: str, code: str, **extra: str) -> GraphQLError:

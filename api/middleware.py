@@ -99,3 +99,34 @@ def with_middleware(app: ASGIApp, *, cors_origins: list[str], log_access: bool) 
             max_age=600,
         )
     return RequestContext(inner, log_access=log_access)
+
+
+class BodyTooLarge(Exception):
+    """The request body is longer than the app accepts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than {limit} bytes")
+
+
+def check_declared_length(scope: Scope, limit: int) -> None:
+    """Refuses a body whose Content-Length passes the limit, before any of it is read."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise BodyTooLarge(limit)
+
+
+def within_limit(receive: Receive, limit: int) -> Receive:
+    """`receive`, counting the body as it streams (a chunked body declares no length): the read
+    that passes the limit raises BodyTooLarge, so no more of the body is read."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return receive_within_limit

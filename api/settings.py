@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     neo4j_heap_mb: int = Field(default=2048, ge=256)
     neo4j_pagecache_mb: int = Field(default=1024, ge=64)
     data_dir: Path = PROJECT_ROOT / "var"
+    # Where `relgraph serve` and `relgraph demo` listen unless --port says otherwise.
+    port: int = Field(default=8000, ge=1, le=65535)
     query_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
 
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
@@ -49,6 +51,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=100)
+    # A larger request body is refused (413) before it is read whole.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
     # Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     cors_origins: Annotated[list[str], NoDecode] = []

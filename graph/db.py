@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, LiteralString, NoReturn
+from typing import Any, LiteralString, NoReturn, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, NotificationMinimumSeverity, Query, RoutingControl
@@ -23,6 +23,7 @@ from queries import CypherQuery
 log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
+T = TypeVar("T")
 
 
 class GraphError(Exception):
@@ -105,6 +106,26 @@ class Database:
     ) -> list[Record]:
         return await self._write(query.text, params or {}, timeout=timeout)
 
+    async def write_unit(
+        self, work: Callable[[WriteTransaction], Awaitable[T]], *, timeout: float | None = None
+    ) -> T:
+        """Several statements in one write transaction, committed together or not at all, with
+        `work` run again from the start when the driver retries a transient failure (a deadlock,
+        a lost leader): `work` must do nothing but run statements and compute from their rows."""
+        seconds = timeout or self.config.query_timeout_seconds
+
+        @neo4j.unit_of_work(timeout=seconds)
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
+            return await work(WriteTransaction(self, tx))
+
+        try:
+            async with self._driver.session(
+                database=self.config.database, default_access_mode=neo4j.WRITE_ACCESS
+            ) as session:
+                return await session.execute_write(unit)
+        except Exception as exc:
+            _raise_translated(exc)
+
     async def run_ddl(self, statement: LiteralString) -> None:
         """Schema statements from graph/schema.py (static text, no parameters)."""
         await self._write(statement, {}, timeout=300.0)
@@ -152,6 +173,22 @@ class Database:
         except Exception as exc:
             _raise_translated(exc)
         return [record.data() for record in records]
+
+
+class WriteTransaction:
+    """The statements of one Database.write_unit."""
+
+    def __init__(self, db: Database, tx: neo4j.AsyncManagedTransaction) -> None:
+        self._db = db
+        self._tx = tx
+
+    async def run(
+        self, query: CypherQuery, params: Mapping[str, Any] | None = None
+    ) -> list[Record]:
+        self._db._statements_run += 1
+        # Catalog text is read from the repository's own files, never built from input.
+        result = await self._tx.run(query.text, dict(params or {}))
+        return [dict(zip(r.keys(), r.values(), strict=True)) async for r in result]
 
 
 def _raise_translated(exc: Exception) -> NoReturn:

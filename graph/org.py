@@ -47,6 +47,7 @@ async def employees_by_branches(
     ]
 
 
-async def first_employee_with_role(db: Database, role: str) -> str | None:
-    rows = await db.read(Q.first_employee_with_role, {"role": role})
+async def demo_employee(db: Database, role: str, branch_kind: str) -> str | None:
+    """Someone holding job `role` now, preferably at a branch of `branch_kind` with customers."""
+    rows = await db.read(Q.demo_employee, {"role": role, "kind": branch_kind})
     return str(rows[0]["id"]) if rows else None

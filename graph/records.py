@@ -130,6 +130,9 @@ class PartyRecord(_FromMap):
     assets: float | None = None
     home_branch_id: str | None = None
     listed: bool = False  # on an active prohibition list
+    # Stored for the NAME order (loaders/names.py); declared so that a party map, which carries
+    # every property, matches the record's keys (from_map's fast path).
+    name_sort_key: str | None = None
 
 
 @record

@@ -39,6 +39,25 @@ UNIQUE_IDS: tuple[tuple[str, LiteralString], ...] = tuple(
     for label in UNIQUE_ID_LABELS
 )
 
+# Ledgers (graph/ledger.py): one head per ledger, one entry per (ledger, sequence number).
+LEDGER_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "ledger_head_ledger",
+        "CREATE CONSTRAINT ledger_head_ledger IF NOT EXISTS "
+        "FOR (n:LedgerHead) REQUIRE n.ledger IS UNIQUE",
+    ),
+    (
+        "ledger_entry_seq",
+        "CREATE CONSTRAINT ledger_entry_seq IF NOT EXISTS "
+        "FOR (n:LedgerEntry) REQUIRE (n.ledger, n.seq) IS UNIQUE",
+    ),
+    (
+        "ledger_entry_id",
+        "CREATE CONSTRAINT ledger_entry_id IF NOT EXISTS "
+        "FOR (n:LedgerEntry) REQUIRE n.id IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -49,7 +68,11 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
         "customer_assets",
         "CREATE INDEX customer_assets IF NOT EXISTS FOR (n:Customer) ON (n.assets)",
     ),
-    ("customer_name", "CREATE INDEX customer_name IF NOT EXISTS FOR (n:Customer) ON (n.name)"),
+    # The customers list by name reads this in order (pinyin order: loaders/names.py).
+    (
+        "customer_name_sort_key",
+        "CREATE INDEX customer_name_sort_key IF NOT EXISTS FOR (n:Customer) ON (n.name_sort_key)",
+    ),
     ("product_type", "CREATE INDEX product_type IF NOT EXISTS FOR (n:Product) ON (n.type)"),
     ("list_entry_list", "CREATE INDEX list_entry_list IF NOT EXISTS FOR (n:ListEntry) ON (n.list)"),
     ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
@@ -72,11 +95,11 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
-CONSTRAINT_NAMES = frozenset(name for name, _ in UNIQUE_IDS)
+CONSTRAINT_NAMES = frozenset(name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS))
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (*UNIQUE_IDS, *INDEXES):
+    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *INDEXES):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -22,6 +22,9 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from graph.db import ConstraintViolation, Database
+from loaders.csv_report import write_csv_report
+from loaders.first_seen import FirstSeen
+from loaders.names import name_sort_key
 from loaders.plan import LOAD_PLAN, LoadFile, TableFile, parse_table_file_name
 from queries import Q
 
@@ -122,14 +125,26 @@ def _utf8_lines(path: Path) -> Iterator[str]:
                 raise NotUtf8Error(number) from None
 
 
+class _NotJsonConstant(Exception):
+    """Python's json reads NaN, Infinity and -Infinity, which JSON does not have."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonConstant(name)
+
+
 def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
     for line_no, line in enumerate(_utf8_lines(path), start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             yield line_no, Reject(path.name, line_no, "row", f"invalid JSON: {exc.msg}")
+            continue
+        except _NotJsonConstant as exc:
+            reason = f"invalid JSON: {exc} is not a JSON value; numbers must be finite"
+            yield line_no, Reject(path.name, line_no, "row", reason)
             continue
         if not isinstance(value, dict):
             yield line_no, Reject(path.name, line_no, "row", "a line must be a JSON object")
@@ -137,27 +152,53 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
         yield line_no, {k: v for k, v in value.items() if v is not None}
 
 
+class _MalformedLine(ValueError):
+    """A CSV line that is no row: a quote left open, a line break inside a cell, a cell past
+    csv's size limit."""
+
+
+def _csv_cells(line: str) -> list[str]:
+    """The cells of one line of a CSV file. A cell cannot hold a line break (JSONL can), so every
+    line is one row: a quote left open ends with its line instead of swallowing the rows after
+    it, and a line's number is its row's."""
+    text = line.removesuffix("\n").removesuffix("\r")
+    if "\r" in text:
+        raise _MalformedLine("a cell holds a line break (carriage return); cells cannot")
+    try:
+        cells = next(csv.reader((text + "\n",)))
+    except csv.Error as exc:
+        raise _MalformedLine(f"malformed CSV ({exc})") from None
+    # The only way a cell can hold the line end: a quote still open when the line ended.
+    if any("\n" in cell for cell in cells):
+        raise _MalformedLine(
+            "unterminated quote: a quoted cell must close on its own line (cells cannot hold "
+            "line breaks)"
+        )
+    return cells
+
+
+def _header(path: Path, line: str) -> list[str] | Reject:
+    try:
+        return [h.strip() for h in _csv_cells(line)]
+    except _MalformedLine as exc:
+        return Reject(path.name, 1, "file", f"the header is not a CSV row: {exc}")
+
+
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
-    reader = csv.reader(_utf8_lines(path))
-    header = next(reader, None)
-    if header is None:
+    lines = enumerate(_utf8_lines(path), start=1)
+    first = next(lines, None)
+    if first is None:
         return
-    header = [h.strip() for h in header]
-    while True:
+    header = _header(path, first[1])
+    if isinstance(header, Reject):
+        yield 1, header
+        return
+    for line_no, line in lines:
         try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            # A cell past csv's size limit, say: the reader cannot resynchronise, so report
-            # the line and skip the rest of the file.
-            line_no = reader.line_num
-            yield (
-                line_no,
-                Reject(path.name, line_no, "file", f"malformed CSV ({exc}); rest skipped"),
-            )
-            return
-        line_no = reader.line_num
+            cells = _csv_cells(line)
+        except _MalformedLine as exc:
+            yield line_no, Reject(path.name, line_no, "row", str(exc))
+            continue
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -185,9 +226,11 @@ def check_header(path: Path, spec: LoadFile) -> Reject | None:
     if path.suffix != ".csv":
         return None
     try:
-        header = [h.strip() for h in next(csv.reader(_utf8_lines(path)), [])]
+        header = _header(path, next(_utf8_lines(path), ""))
     except NotUtf8Error:
         return Reject(path.name, 1, "file", "the header is not valid UTF-8; save as UTF-8")
+    if isinstance(header, Reject):
+        return header
     known = set(spec.model.model_fields)
     unknown = [h for h in header if h not in known]
     if unknown:
@@ -237,8 +280,24 @@ async def load_folder(
     for spec in LOAD_PLAN:
         for path in inputs.get(spec.name, ()):
             results.append(await _load_file(db, spec, path, batch_size, progress))
+    await _give_parties_name_sort_keys(db)
     await db.run_autocommit(Q.refresh_customer_assets)
     return LoadSummary(results, time.perf_counter() - started)
+
+
+async def _give_parties_name_sort_keys(db: Database, batch_size: int = 5000) -> None:
+    """Parties loaded here have their key; parties a load before name sort keys left behind
+    (say, customers a later load only updates) get theirs now, so none drops out of the list
+    by name. A graph that has them all costs one scan of the parties."""
+    while True:
+        rows = await db.read(Q.parties_without_name_sort_key, {"limit": batch_size})
+        if not rows:
+            return
+        keys = [
+            {"id": r["id"], "name_sort_key": name_sort_key(r["name"], r["id"], person=r["person"])}
+            for r in rows
+        ]
+        await db.write(Q.set_name_sort_keys, {"rows": keys}, timeout=300.0)
 
 
 async def _load_file(
@@ -258,6 +317,7 @@ async def _load_file(
         leave=True,
     )
     batch: list[dict[str, Any]] = []
+    seen = FirstSeen()
     # One batch is written while the next is validated: Neo4j and pydantic each keep a core busy.
     # Only one write is ever in flight, so batches still commit in file order.
     writing: asyncio.Task[None] | None = None
@@ -265,6 +325,8 @@ async def _load_file(
         for line, raw in _decoded_rows(path, result):
             result.read += 1
             checked = raw if isinstance(raw, Reject) else validate(path, spec, line, raw)
+            if not isinstance(checked, Reject):
+                checked = _unless_duplicate(path, spec, seen, line, checked)
             if isinstance(checked, Reject):
                 result.rejects.append(checked)
             else:
@@ -284,6 +346,20 @@ async def _load_file(
             await _write_batch(db, spec, path, batch, result)
         bar.set_postfix(rejected=len(result.rejects))
     return result
+
+
+def _unless_duplicate(
+    path: Path, spec: LoadFile, seen: FirstSeen, line: int, row: dict[str, Any]
+) -> dict[str, Any] | Reject:
+    """The row, or a reject when an earlier row of the file has its key: the upsert would
+    overwrite that row with this one. (Other files, parts included, may repeat a key: a later
+    load or part updates what an earlier one wrote.)"""
+    # Key columns are ids, which cannot hold the separator.
+    key = "\x1f".join(str(row[column]) for column in spec.key)
+    first = seen.first_line(key, line)
+    if first == line:
+        return row
+    return Reject(path.name, line, ", ".join(spec.key), f"duplicate of line {first}")
 
 
 async def _write_batch(
@@ -316,9 +392,11 @@ async def _write_batch(
 
 def write_rejects_report(rejects: list[Reject], target: Path) -> None:
     """Always written, even empty, so a stale report from an earlier run never misleads."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "field", "reason"])
-        for reject in sorted(rejects, key=lambda r: (r.file, r.line)):
-            writer.writerow([reject.file, reject.line, reject.field, reject.reason])
+    write_csv_report(
+        target,
+        ["file", "line", "field", "reason"],
+        (
+            [reject.file, reject.line, reject.field, reject.reason]
+            for reject in sorted(rejects, key=lambda r: (r.file, r.line))
+        ),
+    )

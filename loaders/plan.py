@@ -57,29 +57,102 @@ class LoadFile:
     model: type[rows.Row]
     query: CypherQuery  # the upsert statement
     description: str
+    # The columns the upsert merges on: one row per key in a file, as a second row would
+    # silently overwrite the first.
+    key: tuple[str, ...] = ("id",)
 
 
 LOAD_PLAN: tuple[LoadFile, ...] = (
     LoadFile("branches", rows.BranchRow, Q.load_branches, "branches and specialised centres"),
-    LoadFile("part_of", rows.PartOfRow, Q.load_part_of, "branch hierarchy (child → parent)"),
+    LoadFile(
+        "part_of",
+        rows.PartOfRow,
+        Q.load_part_of,
+        "branch hierarchy (child → parent)",
+        key=("branch_id",),
+    ),
     LoadFile("employees", rows.EmployeeRow, Q.load_employees, "bank employees and their roles"),
-    LoadFile("works_at", rows.WorksAtRow, Q.load_works_at, "employee → branch"),
+    LoadFile(
+        "works_at",
+        rows.WorksAtRow,
+        Q.load_works_at,
+        "employee → branch",
+        key=("employee_id", "branch_id"),
+    ),
     LoadFile("persons", rows.PersonRow, Q.load_persons, "natural persons, customers or not"),
     LoadFile("companies", rows.CompanyRow, Q.load_companies, "companies, incl. institutions"),
-    LoadFile("customers", rows.CustomerRow, Q.load_customers, "which parties are customers"),
-    LoadFile("manages", rows.ManagesRow, Q.load_manages, "customer manager → customer"),
+    LoadFile(
+        "customers",
+        rows.CustomerRow,
+        Q.load_customers,
+        "which parties are customers",
+        key=("party_id",),
+    ),
+    LoadFile(
+        "manages",
+        rows.ManagesRow,
+        Q.load_manages,
+        "customer manager → customer",
+        key=("employee_id", "customer_id"),
+    ),
     LoadFile("products", rows.ProductRow, Q.load_products, "products and instruments"),
-    LoadFile("issued", rows.IssuedRow, Q.load_issued, "issuer (融资人) → product"),
-    LoadFile("underwrote", rows.UnderwroteRow, Q.load_underwrote, "underwriter → product"),
-    LoadFile("holds", rows.HoldsRow, Q.load_holds, "holder → product"),
-    LoadFile("owns", rows.OwnsRow, Q.load_owns, "shareholder → company"),
-    LoadFile("executive_of", rows.ExecutiveOfRow, Q.load_executive_of, "executive → company"),
-    LoadFile("legal_rep_of", rows.LegalRepOfRow, Q.load_legal_rep_of, "legal rep → company"),
-    LoadFile("employed_by", rows.EmployedByRow, Q.load_employed_by, "employee → employer"),
-    LoadFile("family_of", rows.FamilyOfRow, Q.load_family_of, "person → relative"),
-    LoadFile("guarantees", rows.GuaranteesRow, Q.load_guarantees, "guarantor → company"),
+    LoadFile(
+        "issued",
+        rows.IssuedRow,
+        Q.load_issued,
+        "issuer (融资人) → product",
+        key=("issuer_id", "product_id"),
+    ),
+    LoadFile(
+        "underwrote",
+        rows.UnderwroteRow,
+        Q.load_underwrote,
+        "underwriter → product",
+        key=("underwriter_id", "product_id"),
+    ),
+    LoadFile(
+        "holds", rows.HoldsRow, Q.load_holds, "holder → product", key=("holder_id", "product_id")
+    ),
+    LoadFile(
+        "owns", rows.OwnsRow, Q.load_owns, "shareholder → company", key=("owner_id", "company_id")
+    ),
+    LoadFile(
+        "executive_of",
+        rows.ExecutiveOfRow,
+        Q.load_executive_of,
+        "executive → company",
+        key=("person_id", "company_id"),
+    ),
+    LoadFile(
+        "legal_rep_of",
+        rows.LegalRepOfRow,
+        Q.load_legal_rep_of,
+        "legal rep → company",
+        key=("person_id", "company_id"),
+    ),
+    LoadFile(
+        "employed_by",
+        rows.EmployedByRow,
+        Q.load_employed_by,
+        "employee → employer",
+        key=("person_id", "company_id"),
+    ),
+    LoadFile(
+        "family_of",
+        rows.FamilyOfRow,
+        Q.load_family_of,
+        "person → relative",
+        key=("person_id", "relative_id"),
+    ),
+    LoadFile(
+        "guarantees",
+        rows.GuaranteesRow,
+        Q.load_guarantees,
+        "guarantor → company",
+        key=("guarantor_id", "company_id"),
+    ),
     LoadFile("tags", rows.TagRow, Q.load_tags, "customer tags"),
-    LoadFile("tagged", rows.TaggedRow, Q.load_tagged, "party → tag"),
+    LoadFile("tagged", rows.TaggedRow, Q.load_tagged, "party → tag", key=("party_id", "tag_id")),
     LoadFile("fees", rows.FeeRow, Q.load_fees, "service fees per party and product"),
     LoadFile("risk_warnings", rows.RiskWarningRow, Q.load_risk_warnings, "risk warnings"),
     LoadFile("interactions", rows.InteractionRow, Q.load_interactions, "private-domain events"),

@@ -2,7 +2,8 @@
 
 Every file is `<name>.csv` (UTF-8, header row) or `<name>.jsonl` (one object per line) in the load
 folder. In CSV an empty cell is "absent"; list columns are `|`-separated. Dates are ISO
-`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan.
+`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan, at
+most MAX_MONEY. Numbers are finite.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from graph.model import (
     BranchKind,
@@ -31,16 +40,26 @@ from graph.model import (
     ValueTier,
     WarningLevel,
 )
+from loaders.names import name_sort_key
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-Money = Annotated[float, Field(ge=0.0)]
+# A thousand trillion yuan: above any real amount, and low enough that no sum of rows (a
+# customer's assets) can overflow to infinity, which no API answer can carry.
+MAX_MONEY = 1e15
+Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 
 
 class Row(BaseModel):
+    # allow_inf_nan=False: every float field refuses inf and nan, however spelt ("Infinity",
+    # "nan", 1e309).
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, frozen=True, use_enum_values=True
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+        use_enum_values=True,
+        allow_inf_nan=False,
     )
 
 
@@ -71,6 +90,12 @@ class PersonRow(Row):
     region: Annotated[str, Field(max_length=60)] | None = None
     occupation: Annotated[str, Field(max_length=60)] | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_sort_key(self) -> str:
+        """Stored with the person, for lists in pinyin order (loaders/names.py); not a column."""
+        return name_sort_key(self.name, self.id, person=True)
+
 
 class CompanyRow(Row):
     id: Id
@@ -84,6 +109,12 @@ class CompanyRow(Row):
     institution_type: InstitutionType | None = None
     address: Annotated[str, Field(max_length=300)] | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9-]{6,20}$")] | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_sort_key(self) -> str:
+        """Stored with the company, for lists in pinyin order (loaders/names.py); not a column."""
+        return name_sort_key(self.name, self.id, person=False)
 
 
 class CustomerRow(Row):

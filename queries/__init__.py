@@ -43,13 +43,17 @@ class Q:
     customers_count_by_product: CypherQuery
     customers_count_by_segment: CypherQuery
     customers_count_by_tag: CypherQuery
+    demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
-    first_employee_with_role: CypherQuery
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
     issuers_by_products: CypherQuery
+    ledger_append: CypherQuery
+    ledger_entries_from: CypherQuery
+    ledger_head: CypherQuery
+    ledger_head_lock: CypherQuery
     list_entries_by_parties: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
@@ -75,7 +79,10 @@ class Q:
     load_tags: CypherQuery
     load_underwrote: CypherQuery
     load_works_at: CypherQuery
+    ownership_edges_down: CypherQuery
+    ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
+    parties_without_name_sort_key: CypherQuery
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
@@ -83,6 +90,7 @@ class Q:
     search_names_containing: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
+    set_name_sort_keys: CypherQuery
     underwriters_by_products: CypherQuery
 
 

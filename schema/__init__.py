@@ -27,14 +27,30 @@ class RelgraphSchema(strawberry.Schema):
         """api/errors.py logs unexpected errors once, with their error id; expected ones aren't
         worth a stack trace."""
 
+    @property
+    def hide_suggestions(self) -> bool:
+        """No "Did you mean …?" in any error: it would name arguments, types, enum values and
+        input fields the caller did not (api/app.py validates with the same setting)."""
+        return self.config.disable_field_suggestions
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # Strawberry's own setting reaches only field suggestions in validation; the executor
+        # coerces variables (enum values, input fields) itself and suggests names there too.
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        kwargs["hide_suggestions"] = self.hide_suggestions
+        return kwargs
+
 
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
-    field_suggestions: bool = False,
+    suggestions: bool = False,
     compiled: bool = True,
 ) -> strawberry.Schema:
-    """`compiled=False` runs every operation on graphql-core's own executor (the setting
+    """`suggestions` lets errors say "Did you mean …?" (dev only: they reveal the schema).
+    `compiled=False` runs every operation on graphql-core's own executor (the setting
     RELGRAPH_COMPILED_EXECUTOR): the reference the compiled executor is tested against. Refuses
     to build on library versions whose private names relgraph relies on have moved."""
     internals.require()
@@ -42,6 +58,6 @@ def build_schema(
         query=Query,
         types=list(CONCRETE_TYPES),
         extensions=list(extensions),
-        config=StrawberryConfig(disable_field_suggestions=not field_suggestions),
+        config=StrawberryConfig(disable_field_suggestions=not suggestions),
         execution_context_class=RelgraphExecutor if compiled else None,
     )

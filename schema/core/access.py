@@ -2,7 +2,9 @@
 
 The rule: a caller with `compliance` or `admin` sees every party and unmasked personal data;
 anyone else sees non-customers, and customers whose home branch is their own branch or below it,
-with national ids, phones and addresses masked.
+with national ids, phones and addresses masked, and a person's birth year for the birth date: a
+resident id holds the birth date, so the date beside the masked id's visible digits left only
+the 3 hidden region digits, about 91 ids passing the check character; the year leaves thousands.
 
 Every path that reaches a party goes through this module. A GraphQL Party or Customer can only be
 built from a `ShownParty` (schema/core/entities.py), and only a `Visibility` makes one: from a
@@ -14,6 +16,8 @@ filter hides the record instead of showing it.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -116,6 +120,10 @@ class Caller:
     def address(self, value: str | None) -> str | None:
         return value if self.sees_personal_data else mask_address(value)
 
+    def birth_date(self, value: dt.date | None) -> dt.date | None:
+        """None unless the caller sees personal data (they get the year; the module says why)."""
+        return value if self.sees_personal_data else None
+
 
 def mask_identifier(value: str | None) -> str | None:
     """`110101198002031234` → `110***********1234`: enough to confirm, not to reuse."""
@@ -126,9 +134,14 @@ def mask_identifier(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+# The province (or municipality, autonomous region) an address starts with. A masked address
+# keeps only that: the district would give away the national id's hidden region digits.
+_PROVINCE = re.compile(r"^.{2,7}?(?:省|自治区|特别行政区|市)")
+
+
 def mask_address(value: str | None) -> str | None:
-    """Keeps the district (the first few characters), hides the street and number."""
+    """Keeps the province, hides the city, district, street and number."""
     if value is None:
         return None
-    keep = min(6, len(value) // 2)
-    return value[:keep] + "*" * 4
+    province = _PROVINCE.match(value)
+    return (province.group(0) if province else value[:2]) + "*" * 4

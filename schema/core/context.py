@@ -8,6 +8,7 @@ its first use (`info.context.loaders[HOLDERS]`), so adding an area's loader touc
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
@@ -84,6 +85,17 @@ def by_param(
     return load
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose loads can be cancelled one by one. Fields asking for one key await one
+    future; when graphql-core cancels a failed field's siblings (its gather cancels the rest),
+    cancelling a task cancels the future it awaits, and another field awaiting that same future
+    got a CancelledError that no error handling catches: a 500 without a body. Each load here is
+    shielded, so cancelling one field leaves the shared future to the others."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 class Loaders:
     """The request's DataLoaders, one per BatchLoad used, made on first use."""
 
@@ -91,9 +103,9 @@ class Loaders:
 
     def __init__(self, env: LoaderEnv) -> None:
         self._env = env
-        self._made: dict[BatchLoad[Any, Any], DataLoader[Any, Any]] = {}
+        self._made: dict[BatchLoad[Any, Any], SharedLoader[Any, Any]] = {}
 
-    def __getitem__(self, kind: BatchLoad[K, V]) -> DataLoader[K, V]:
+    def __getitem__(self, kind: BatchLoad[K, V]) -> SharedLoader[K, V]:
         loader = self._made.get(kind)
         if loader is None:
             env, fetch = self._env, kind.fetch
@@ -101,7 +113,7 @@ class Loaders:
             async def load(keys: list[K]) -> Sequence[V]:
                 return await fetch(env, keys)
 
-            loader = self._made[kind] = DataLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
+            loader = self._made[kind] = SharedLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
         return loader
 
     def clear(self) -> None:

@@ -64,9 +64,19 @@ class PartyBase:
 @strawberry.type
 class PersonBase:
     gender: str | None
-    birth_date: dt.date | None
     occupation: str | None
     record: strawberry.Private[ShownParty]
+
+    @strawberry.field(
+        description="Null unless the caller has compliance or admin: with the visible digits of "
+        "a masked national ID it would give the hidden ones away. birthYear is for everyone."
+    )
+    def birth_date(self, info: CtxInfo) -> dt.date | None:
+        return info.context.caller.birth_date(self.record.birth_date)
+
+    @strawberry.field(description="Year of birth, shown to every caller.")
+    def birth_year(self) -> int | None:
+        return self.record.birth_date.year if self.record.birth_date else None
 
     @strawberry.field(description="National ID (身份证号); masked unless compliance or admin.")
     def national_id(self, info: CtxInfo) -> str | None:

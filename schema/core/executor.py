@@ -89,6 +89,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 from strawberry.types.field import StrawberryField
 
+from schema.core.documents import cacheable_node
 from schema.core.internals import InternalsMoved
 
 _MISSING = object()
@@ -728,7 +729,7 @@ class _VariableUses(Visitor):
 # Compiled root selections, by operation. The entry keeps the operation (and the schema) it was
 # made for, so an id reused by a later document cannot match, and the LRU bound keeps memory flat
 # however many distinct documents arrive; the parse cache hands back the same operation object
-# for the same query text.
+# for the same query text. Large documents are planned again on each request (documents.py).
 _PLAN_CACHE_SIZE = 1024
 RootPlan = dict[GraphQLObjectType, list[_Field]]
 _PLANS: OrderedDict[
@@ -766,9 +767,10 @@ class RelgraphExecutor(StrawberryGraphQLCoreExecutionContext):
             plan = entry[2]
         else:
             plan = {} if self._compilable() else None
-            _PLANS[key] = (operation, self.schema, plan)
-            if len(_PLANS) > _PLAN_CACHE_SIZE:
-                _PLANS.popitem(last=False)
+            if cacheable_node(operation):
+                _PLANS[key] = (operation, self.schema, plan)
+                if len(_PLANS) > _PLAN_CACHE_SIZE:
+                    _PLANS.popitem(last=False)
         if (
             plan is None
             or self.abort_signal is not None

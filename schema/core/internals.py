@@ -22,7 +22,7 @@ from graphql.execution import collect_fields
 from graphql.execution import executor as graphql_executor
 from strawberry.schema import schema as strawberry_schema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
-from strawberry.types import Info, cast
+from strawberry.types import ExecutionContext, Info, cast
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
@@ -76,13 +76,16 @@ def _fields(owner: type, *names: str) -> Callable[[], bool]:
     return check
 
 
-def _probe_schema() -> graphql.GraphQLSchema:
+def _probe_strawberry_schema() -> strawberry.Schema:
     @strawberry.type
     class ProbeQuery:
         plain: int = 0
 
-    schema = strawberry.Schema(query=ProbeQuery)
-    return schema._schema
+    return strawberry.Schema(query=ProbeQuery)
+
+
+def _probe_schema() -> graphql.GraphQLSchema:
+    return _probe_strawberry_schema()._schema
 
 
 def _schema_backrefs() -> bool:
@@ -100,6 +103,20 @@ def _schema_backrefs() -> bool:
     field = query_type.fields["plain"]
     return getattr(field.resolve, "_is_default", None) is True and isinstance(
         (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF), StrawberryField
+    )
+
+
+def _provided_operation_name() -> bool:
+    """Where an execution context keeps the operationName the request gave (None when none):
+    its operation_name property answers the first operation's name instead."""
+    probe = _probe_strawberry_schema()
+    given = ExecutionContext(
+        query="{ plain }", schema=probe, allowed_operations=(), provided_operation_name="Named"
+    )
+    missing = ExecutionContext(query="{ plain }", schema=probe, allowed_operations=())
+    return (
+        getattr(given, "_provided_operation_name", None) == "Named"
+        and getattr(missing, "_provided_operation_name", "absent") is None
     )
 
 
@@ -290,13 +307,24 @@ INTERNALS: tuple[Internal, ...] = (
         _fields(Info, "_raw_info", "_field"),
     ),
     Internal(
-        "strawberry.schema.schema.validate_document and Schema._schema",
+        "ExecutionContext._provided_operation_name",
+        "api/app.py (several operations and no operationName)",
+        _provided_operation_name,
+    ),
+    Internal(
+        "Schema._schema",
         "api/app.py (the validation cache)",
-        lambda: (
-            hasattr(strawberry_schema, "validate_document")
-            and _parameters(
-                strawberry_schema, "validate_document", "schema", "document", "validation_rules"
-            )()
+        lambda: isinstance(_probe_strawberry_schema()._schema, graphql.GraphQLSchema),
+    ),
+    Internal(
+        "Schema._get_custom_context_kwargs (graphql-core's execute keywords)",
+        "schema/__init__.py (hide_suggestions at execution)",
+        _parameters(
+            strawberry_schema.Schema,
+            "_get_custom_context_kwargs",
+            "self",
+            "operation_extensions",
+            "sync",
         ),
     ),
 )

@@ -27,6 +27,8 @@ from graphql import (
 from graphql.utilities import value_from_ast_untyped
 from strawberry.types import Info
 
+from schema.core.documents import cacheable_node
+
 
 @dataclass(frozen=True, slots=True)
 class _Document:
@@ -80,7 +82,7 @@ T = TypeVar("T")
 
 # (what is worked out, the current field's nodes by identity) -> (those nodes, the answer, or
 # _VARIES). The entry holds the nodes, so that their ids cannot be reused while it lives; bounded
-# as the document caches are.
+# as the document caches are, and small documents only (documents.py).
 _WORKED_OUT: OrderedDict[tuple[Any, ...], tuple[list[FieldNode], Any]] = OrderedDict()
 _WORKED_OUT_SIZE = 4096
 # Stands for the answer of a selection that names a variable: worked out on every call.
@@ -103,6 +105,8 @@ def from_selection(info: Info[Any, Any], work_out: Callable[[Iterator[SelectedFi
         return work_out(selected_fields(info))
     answer = work_out(selected_fields(info))
     # The verdict is remembered too, so a selection that names a variable is walked once.
+    if not cacheable_node(nodes[0]):
+        return answer
     varies = any(_names_a_variable(field) for field in selected_fields(info))
     _WORKED_OUT[key] = (list(nodes), _VARIES if varies else answer)
     if len(_WORKED_OUT) > _WORKED_OUT_SIZE:

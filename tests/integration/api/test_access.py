@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -85,6 +86,56 @@ def test_a_token_for_an_unknown_employee_is_a_401_on_every_field(
     assert "data" not in body
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.fixture
+def inactive_employee(driver: Driver) -> Iterator[str]:
+    """A teller (no fixture's caller, so no principal of theirs is cached) whose every post has
+    ended yesterday: on record, but no longer working here. Their posts are restored after."""
+    employee = one(
+        driver,
+        "MATCH (e:Employee)-[w:WORKS_AT]->(:Branch) WHERE w.until IS NULL "
+        "AND e.roles = ['TELLER'] RETURN e.id AS id ORDER BY e.id LIMIT 1",
+    )["id"]
+    driver.execute_query(
+        "MATCH (:Employee {id: $id})-[w:WORKS_AT]->() "
+        "SET w.until_before_test = coalesce(w.until, 'open'), "
+        "    w.until = CASE WHEN w.until IS NULL OR w.until >= date() "
+        "                   THEN date() - duration('P1D') ELSE w.until END",
+        id=employee,
+    )
+    try:
+        yield employee
+    finally:
+        driver.execute_query(
+            "MATCH (:Employee {id: $id})-[w:WORKS_AT]->() "
+            "SET w.until = CASE w.until_before_test WHEN 'open' THEN null "
+            "              ELSE w.until_before_test END "
+            "REMOVE w.until_before_test",
+            id=employee,
+        )
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.FRONTEND])
+def test_a_token_for_an_employee_with_no_current_post_is_a_401_on_every_field(
+    client: TestClient, settings: Settings, driver: Driver, inactive_employee: str, role: Role
+) -> None:
+    """Staff who left stay on record with their ended posts; their tokens open nothing."""
+    headers = {"Authorization": f"Bearer {mint_token(settings, inactive_employee, [role])}"}
+    for query in UNSCOPED_FIELDS:
+        response = client.post("/graphql", json={"query": query}, headers=headers)
+        assert response.status_code == 401, (query, response.text)
+        body = response.json()
+        assert "data" not in body and error_codes(body) == ["UNAUTHENTICATED"]
+        assert "no current post" in body["errors"][0]["message"]
+        assert response.headers["www-authenticate"] == "Bearer"
+    # The same token works again once the employee has a post: the refusal is not remembered.
+    driver.execute_query(
+        "MATCH (:Employee {id: $id})-[w:WORKS_AT]->() WITH w ORDER BY w.since DESC LIMIT 1 "
+        "SET w.until = null",
+        id=inactive_employee,
+    )
+    assert data(client, ME, headers)["me"]["employee"] == {"id": inactive_employee}
 
 
 def test_me_names_the_caller_and_their_scope(

@@ -327,7 +327,7 @@ def test_customers_paginate_without_gaps_or_repeats(
     expected = [
         r["id"]
         for r in cypher(
-            driver, "MATCH (c:Customer) RETURN c.id AS id ORDER BY c.name, c.id LIMIT 14"
+            driver, "MATCH (c:Customer) RETURN c.id AS id ORDER BY c.name_sort_key LIMIT 14"
         )
     ]
     assert both == expected
@@ -476,12 +476,13 @@ def test_search_with_one_character_beside_a_longer_word(
         assert person["name"][0] in hit["party"]["name"]
 
 
-@pytest.mark.parametrize("field", ["NAME", "SINCE", "ASSETS"])
+# NAME is in pinyin order: tests/integration/api/test_customer_order.py.
+@pytest.mark.parametrize("field", ["SINCE", "ASSETS"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_every_sort_order_is_honoured_across_pages(
     client: TestClient, admin: ApiUser, field: str, descending: bool
 ) -> None:
-    key = {"NAME": "name", "SINCE": "since", "ASSETS": "assets"}[field]
+    key = {"SINCE": "since", "ASSETS": "assets"}[field]
     sort = {"field": field, "descending": descending}
     first = data(client, CUSTOMERS, admin.headers, first=30, sort=sort)["customers"]
     second = data(

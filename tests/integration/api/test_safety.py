@@ -4,6 +4,7 @@ unexpected errors, typed outages and timeouts, recovery when Neo4j returns."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import gc
 import logging
 import time
@@ -13,18 +14,21 @@ from urllib.parse import urlparse
 
 import pytest
 from fastapi.testclient import TestClient
+from graphql import validate
 from graphql.execution.executor import Executor
-from strawberry.schema.schema import validate_document
+from neo4j import Driver
 
 from api import app as app_module
 from api.app import create_app
+from api.auth import CallerResolver
+from api.middleware import RequestIdFilter
 from api.settings import Environment, Settings
 from graph import parties
 from graph.db import Database, Neo4jConfig, QueryTimedOut
 from queries import parse_query
 from schema import build_schema
 from schema.core import executor
-from tests.helpers import ROOT, ApiUser, data, error_codes, gql
+from tests.helpers import ROOT, ApiUser, data, error_codes, gql, one
 from tests.tcp_proxy import TcpProxy
 
 
@@ -57,11 +61,11 @@ def test_each_query_text_is_validated_once(
 ) -> None:
     calls: list[str] = []
 
-    def counting(*args: Any) -> Any:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append("validate")
-        return validate_document(*args)
+        return validate(*args, **kwargs)
 
-    monkeypatch.setattr("api.app.validate_document", counting)
+    monkeypatch.setattr("api.app.validate", counting)
     query = "query ValidatedOnce { me { seesAllBranches } }"
     for _ in range(3):
         assert "errors" not in gql(client, query, admin.headers)
@@ -78,10 +82,9 @@ def test_a_body_that_is_not_json_is_a_clear_400(client: TestClient, admin: ApiUs
         headers={**admin.headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 400
-    assert "JSON" in response.text
-
-
-GET_REFUSED = 400  # Strawberry's answer when queries over GET are off
+    assert response.headers["content-type"] == "application/json"
+    (error,) = response.json()["errors"]
+    assert "JSON" in error["message"] and error["extensions"]["code"] == "BAD_REQUEST"
 
 
 def test_batched_operations_and_get_requests_are_refused(
@@ -91,35 +94,52 @@ def test_batched_operations_and_get_requests_are_refused(
         "/graphql", json=[{"query": "{ me { seesAllBranches } }"}] * 2, headers=admin.headers
     )
     assert batch.status_code == 400
+    assert error_codes(batch.json()) == ["BAD_REQUEST"]
     get = client.get(
         "/graphql", params={"query": "{ me { seesAllBranches } }"}, headers=admin.headers
     )
-    assert get.status_code == GET_REFUSED
+    assert get.status_code == 405
+    assert error_codes(get.json()) == ["METHOD_NOT_ALLOWED"]
 
 
+GRAPHQL_RESPONSE = {"accept": "application/graphql-response+json"}
 POSTS: list[tuple[str, dict[str, str]]] = [
     ('{"query": "{ me { employee { id } } }"}', {}),
     ('{"query": "{ me { employee { id } } }", "variables": null, "extensions": {}}', {}),
+    ('{"query": "{ me { employee { id } } }", "operationName": null}', GRAPHQL_RESPONSE),
     (
         '{"query": "query A { me { seesAllBranches } } query B { __typename }", '
         '"operationName": "B"}',
         {},
     ),
     ('{"query": "query A { __typename } query B { __typename }"}', {}),
+    ('{"query": "query A { __typename } query B { __typename }"}', GRAPHQL_RESPONSE),
     ('{"query": "query A { __typename }", "operationName": "C"}', {}),
+    ('{"query": "query A { __typename }", "operationName": "' + "C" * 500 + '"}', {}),
+    ('{"query": "query A { __typename }", "operationName": 7}', {}),
     ('{"query": "subscription { __typename }"}', {}),
     ('{"query": "mutation { __typename }"}', {}),
     ('{"query": "{ nope }"}', {}),
+    ('{"query": "{ nope }"}', GRAPHQL_RESPONSE),
     ('{"query": "{"}', {}),
+    ('{"query": "{"}', GRAPHQL_RESPONSE),
+    ('{"query": "query($id: ID!) { __typename }", "variables": {"id": null}}', GRAPHQL_RESPONSE),
+    ('{"query": "{ customer(id: \\"nobody\\") { id } }"}', GRAPHQL_RESPONSE),
     ('{"query": ""}', {}),
     ('{"variables": {}}', {}),
     ('{"query": 7}', {}),
     ('{"query": "{ __typename }", "variables": []}', {}),
     ('{"query": "{ __typename }", "extensions": "x"}', {}),
     ('[{"query": "{ __typename }"}]', {}),
+    ('"just a string"', {}),
+    ("null", {}),
+    ("", {}),
     ("{not json", {}),
+    ("{not json", GRAPHQL_RESPONSE),
     ('{"query": "{ __typename }"}', {"content-type": "application/json; charset=utf-8"}),
-    ('{"query": "{ __typename }"}', {"accept": "text/event-stream"}),
+    ('{"query": "{ __typename }"}', {"content-type": "Application/JSON; Charset=UTF-8"}),
+    ('{"query": "{ __typename }"}', {"accept": "Application/GraphQL-Response+JSON"}),
+    ('{"query": "{ __typename }"}', {"accept": "text/html"}),
 ]
 
 
@@ -131,8 +151,8 @@ def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
     body: str,
     headers: dict[str, str],
 ) -> None:
-    """The app answers a plain JSON post itself (api/app.py); for any body, the status, type and
-    content must be what Strawberry's own view gives."""
+    """The app answers a JSON post itself (api/app.py); for any body, the status, type and
+    content must be what Strawberry's own view (with the app's overrides) gives."""
 
     def post() -> tuple[int, str, str]:
         response = client.post(
@@ -149,7 +169,7 @@ def test_a_json_post_is_answered_as_strawberrys_view_answers_it(
         return response.status_code, response.headers["content-type"], response.text
 
     fast = post()
-    monkeypatch.setattr(app_module, "_plain_json_post", lambda _: False)
+    monkeypatch.setattr(app_module, "_streaming_accepted", lambda _: True)
     assert fast == post()
 
 
@@ -170,7 +190,9 @@ def test_a_json_body_that_is_no_object_is_a_clear_400(
     headers = {"content-type": "application/json", **admin.headers}
     response = client.post("/graphql", content=body, headers=headers)
     assert response.status_code == 400
-    assert response.text == "The request body must be a JSON object"
+    (error,) = response.json()["errors"]
+    assert error["message"] == "The request body must be a JSON object"
+    assert error["extensions"]["code"] == "BAD_REQUEST"
 
 
 def test_introspection_and_graphiql_are_off_in_production(
@@ -276,6 +298,26 @@ def test_outage_is_reported_and_the_api_recovers(
     assert "errors" not in gql(api, query, admin.headers)
 
 
+def test_readiness_says_down_and_logs_the_detail_with_the_request_id(
+    proxied: tuple[TcpProxy, TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    """/readyz needs no token: it must not tell anyone where the database is or what the driver
+    said. The operator finds that in the log, under the response's request id."""
+    proxy, api = proxied
+    proxy.stop()
+    caplog.set_level(logging.WARNING, logger="relgraph.api")
+    caplog.handler.addFilter(RequestIdFilter())  # as configure_logging does for every handler
+    ready = api.get("/readyz", headers={"X-Request-ID": "readiness-probe-1"})
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "neo4j": "down"}
+    assert str(proxy.port) not in ready.text and "127.0.0.1" not in ready.text
+    logged = [r for r in caplog.records if r.name == "relgraph.api"]
+    assert len(logged) == 1, [r.getMessage() for r in logged]
+    assert str(proxy.port) in logged[0].getMessage()
+    assert getattr(logged[0], "request_id", None) == ready.headers["x-request-id"]
+    assert ready.headers["x-request-id"] == "readiness-probe-1"
+
+
 def test_statements_past_their_timeout_are_stopped(neo4j_config: Neo4jConfig) -> None:
     slow = parse_query(
         "slow",
@@ -303,6 +345,14 @@ def test_statements_past_their_timeout_are_stopped(neo4j_config: Neo4jConfig) ->
     assert asyncio.run(run()) < 30
 
 
+def warm_caller(client: TestClient, user: ApiUser) -> None:
+    """Looks the caller up afresh, so that their remembered record (kept for a minute) cannot
+    expire during the request measured next and add a lookup to its statements."""
+    callers: CallerResolver = client.app.state.relgraph.callers  # type: ignore[attr-defined]
+    callers.forget()
+    gql(client, "{ __typename }", user.headers)
+
+
 NESTED = """
 query($first: Int) {
   customers(first: $first) {
@@ -323,7 +373,7 @@ def test_nested_selections_cost_the_same_statements_for_5_or_100_customers(
     db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
 
     def statements(first: int) -> int:
-        gql(client, NESTED, admin.headers, first=1)  # warm the caller's scope cache
+        warm_caller(client, admin)
         before = db.statements_run
         body = gql(client, NESTED, admin.headers, first=first)
         assert "errors" not in body
@@ -367,6 +417,7 @@ def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once
     customer_id = customer_id["customers"]["edges"][0]["node"]["id"]
 
     def statements(query: str, **variables: Any) -> tuple[int, dict[str, Any]]:
+        warm_caller(client, admin)
         before = db.statements_run
         body = gql(client, query, admin.headers, id=customer_id, **variables)
         assert "errors" not in body, body["errors"]
@@ -404,3 +455,40 @@ def test_a_request_leaves_no_records_for_the_cyclic_gc(client: TestClient, admin
         gc.garbage.clear()
         gc.enable()
     assert leaked == set()
+
+
+FORGED_CURSOR_LISTS = {
+    "customers": "query($after: String) { customers(first: 2, after: $after) { totalCount } }",
+    "products": "query($after: String) { products(first: 2, after: $after) { totalCount } }",
+    "holders": """query($after: String, $id: ID!) {
+        product(id: $id) { holders(first: 2, after: $after) { totalCount } } }""",
+    "holdings": """query($after: String, $id: ID!) {
+        customer(id: $id) { holdings(first: 2, after: $after) { totalCount } } }""",
+}
+
+
+@pytest.mark.parametrize("offset", [2**63 - 1, 2**63, 2**64, 10**30])
+@pytest.mark.parametrize("field", sorted(FORGED_CURSOR_LISTS))
+def test_a_forged_cursor_past_any_list_is_an_invalid_argument(
+    client: TestClient,
+    admin: ApiUser,
+    driver: Driver,
+    caplog: pytest.LogCaptureFixture,
+    field: str,
+    offset: int,
+) -> None:
+    """Such an offset overflowed Neo4j's 64-bit SKIP: an INTERNAL_SERVER_ERROR and a stack trace
+    in the log for every request."""
+    ids = one(
+        driver,
+        "MATCH (c:Customer)-[:HOLDS]->(p:Product) RETURN c.id AS customer, p.id AS product LIMIT 1",
+    )
+    variables: dict[str, Any] = {
+        "after": base64.urlsafe_b64encode(f"rg:{offset}".encode()).decode()
+    }
+    if field in ("holders", "holdings"):
+        variables["id"] = ids["product" if field == "holders" else "customer"]
+    caplog.set_level(logging.INFO)
+    body = gql(client, FORGED_CURSOR_LISTS[field], admin.headers, **variables)
+    assert error_codes(body) == ["INVALID_ARGUMENT"], body
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import os
 import signal
@@ -15,31 +14,18 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from graph.db import Database, Neo4jConfig
+from graph.db import Neo4jConfig
 from loaders.ingest import (
     LoadFolderError,
     LoadSummary,
-    Reject,
     find_inputs,
-    load_folder,
-    read_raw_rows,
 )
 from tests.helpers import graph_counts, one
+from tests.loading import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOT_IDS = {"national_id", "content_id"}  # end in _id but are data, not references
 BROKEN_IDS = ["BX1", "BX2", "BX3", "PX1", "PX5", "CX1", "CX2", "PRX2"]
-
-
-def _load(config: Neo4jConfig, folder: Path, batch_size: int = 1000) -> LoadSummary:
-    async def run() -> LoadSummary:
-        db = Database(config)
-        try:
-            return await load_folder(db, folder, batch_size=batch_size, progress=False)
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
 
 
 def test_first_load_of_the_bank_rejects_nothing(first_load: LoadSummary) -> None:
@@ -51,7 +37,7 @@ def test_loading_the_same_folder_twice_changes_no_counts(
     first_load: LoadSummary, neo4j_config: Neo4jConfig, bank_dir: Path, driver: Driver
 ) -> None:
     before = graph_counts(driver)
-    again = _load(neo4j_config, bank_dir)
+    again = load(neo4j_config, bank_dir)
     assert again.rejected == 0
     assert graph_counts(driver) == before
 
@@ -60,7 +46,7 @@ def test_loading_the_same_folder_twice_changes_no_counts(
 def broken_load(
     first_load: LoadSummary, neo4j_config: Neo4jConfig, driver: Driver
 ) -> Iterator[LoadSummary]:
-    yield _load(neo4j_config, FIXTURES / "broken_bank")
+    yield load(neo4j_config, FIXTURES / "broken_bank")
     with driver.session() as session:
         session.run("MATCH (n) WHERE n.id IN $ids DETACH DELETE n", ids=BROKEN_IDS).consume()
 
@@ -253,25 +239,13 @@ def test_a_file_that_is_not_utf8_is_reported_not_crashed(
     first_load: LoadSummary, neo4j_config: Neo4jConfig, driver: Driver
 ) -> None:
     try:
-        summary = _load(neo4j_config, FIXTURES / "gbk_bank")
+        summary = load(neo4j_config, FIXTURES / "gbk_bank")
         assert [(r.file, r.line, r.field) for r in summary.rejects] == [("persons.csv", 3, "file")]
         assert "UTF-8" in summary.rejects[0].reason
         assert one(driver, "MATCH (p:Person {id: 'GX1'}) RETURN count(p) AS n")["n"] == 1
     finally:
         with driver.session() as session:
             session.run("MATCH (p:Person) WHERE p.id IN ['GX1', 'GX2'] DETACH DELETE p").consume()
-
-
-def test_malformed_csv_is_reported_at_its_line_and_earlier_rows_still_read(tmp_path: Path) -> None:
-    path = tmp_path / "persons.csv"
-    oversized = '"' + "x" * 200_000 + '"'  # past csv's 128 KiB cell limit
-    path.write_text(f"id,name\nQ1,王一\nQ2,{oversized}\nQ3,张三\n", encoding="utf-8")
-    rows = list(read_raw_rows(path))
-    assert rows[0] == (2, {"id": "Q1", "name": "王一"})
-    line, reject = rows[1]
-    assert line == 3
-    assert isinstance(reject, Reject) and (reject.line, reject.field) == (3, "file")
-    assert "malformed CSV" in reject.reason and len(rows) == 2
 
 
 def _split_folder(folder: Path) -> Path:
@@ -309,7 +283,7 @@ def test_a_split_folder_loads_every_part_names_each_part_in_rejects_and_reloads_
 ) -> None:
     folder = _split_folder(tmp_path / "split")
     try:
-        first = _load(neo4j_config, folder)
+        first = load(neo4j_config, folder)
         assert [f.file for f in first.files] == [
             "persons.csv",
             "persons.a.jsonl",
@@ -328,7 +302,7 @@ def test_a_split_folder_loads_every_part_names_each_part_in_rejects_and_reloads_
         persons = "MATCH (p:Person) WHERE p.id STARTS WITH 'SPX' RETURN collect(p.id) AS ids"
         assert sorted(one(driver, persons)["ids"]) == ["SPX1", "SPX2", "SPX3"]
         counts = graph_counts(driver)
-        again = _load(neo4j_config, folder)
+        again = load(neo4j_config, folder)
         assert {(r.file, r.line, r.field) for r in again.rejects} == rejects
         assert graph_counts(driver) == counts
     finally:

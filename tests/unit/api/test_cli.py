@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from graph.local_server import LocalNeo4j, free_port
+from tests.helpers import ROOT
 
 
 def relgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,15 +54,45 @@ def test_generate_writes_a_bank_with_ground_truth(tmp_path: Path) -> None:
 
 
 def test_serving_or_minting_in_production_needs_a_real_secret() -> None:
-    env_clean = {k: v for k, v in os.environ.items() if k != "RELGRAPH_JWT_SECRET"}
+    """The README's examples sign tokens with the dev key under RELGRAPH_ENV=dev; outside dev
+    neither minting nor serving accepts that key (serving would accept its tokens)."""
+    env_clean = {k: v for k, v in os.environ.items() if not k.startswith("RELGRAPH_")}
     env_clean["RELGRAPH_ENV"] = "prod"
-    minted = subprocess.run(
-        [sys.executable, "-m", "api", "token", "--employee", "E000001", "--role", "admin"],
-        env=env_clean,
+    for command in (
+        ["token", "--employee", "E000001", "--role", "admin"],
+        ["serve", "--port", str(free_port())],
+        ["demo", "--port", str(free_port())],
+    ):
+        refused = subprocess.run(
+            [sys.executable, "-m", "api", *command],
+            env=env_clean,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert refused.returncode == 1, command
+        assert "RELGRAPH_JWT_SECRET must be set" in refused.stderr, command
+
+
+def make_run_command(*args: str) -> str:
+    """The command `make run` would run (make -n), with PORT unset unless `args` set it."""
+    env = {k: v for k, v in os.environ.items() if k != "PORT"}
+    dry_run = subprocess.run(
+        ["make", "-n", "run", *args],
+        cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
-        check=False,
+        check=True,
     )
-    assert minted.returncode == 1
-    assert "RELGRAPH_JWT_SECRET" in minted.stderr
+    (command,) = [line for line in dry_run.stdout.splitlines() if "relgraph demo" in line]
+    return command.strip()
+
+
+def test_make_run_serves_on_the_port_given_as_port() -> None:
+    assert make_run_command("PORT=8123").endswith("relgraph demo --port 8123")
+    # Without PORT, `relgraph demo` listens on RELGRAPH_PORT (tests/integration/api/test_readme
+    # serves that way), else 8000.
+    assert make_run_command().endswith("relgraph demo")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from graph.records import EmployeeRecord, PartyRecord
@@ -31,9 +33,13 @@ def test_identifiers_keep_three_leading_and_four_trailing_characters() -> None:
     assert mask_identifier(None) is None
 
 
-def test_addresses_keep_the_district_only() -> None:
-    assert mask_address("北京市朝阳区建国路88号") == "北京市朝阳区****"
-    assert mask_address("短址") == "短****"
+def test_addresses_keep_the_province_only() -> None:
+    """The district would narrow the national id's hidden region digits to a handful."""
+    assert mask_address("北京市朝阳区建国路88号") == "北京市****"
+    assert mask_address("黑龙江省哈尔滨市城北区辽阳街246号") == "黑龙江省****"
+    assert mask_address("内蒙古自治区呼和浩特市新城区") == "内蒙古自治区****"
+    assert mask_address("12 Main Street") == "12****"
+    assert mask_address("短址") == "短址****"
     assert mask_address(None) is None
 
 
@@ -70,4 +76,5 @@ def test_personal_data_is_masked_unless_compliance_or_admin(role: Role, masked: 
     )
     shown = caller.identifier("110101198002031234")
     assert (shown == "110***********1234") is masked
-    assert (caller.address("北京市朝阳区建国路88号") == "北京市朝阳区****") is masked
+    assert (caller.address("北京市朝阳区建国路88号") == "北京市****") is masked
+    assert (caller.birth_date(dt.date(1980, 2, 3)) is None) is masked
