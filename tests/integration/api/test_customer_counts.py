@@ -13,10 +13,9 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from graph.db import Database
-from queries import CypherQuery
 from tests.helpers import ApiUser, cypher, data, one
 from tests.periods import current
-from tests.plans import operators
+from tests.plans import operators, record_reads
 
 FILTERS = ("segment", "branchId", "managerId", "tagId", "productId", "partyType")
 EVERY_COMBINATION = [
@@ -159,14 +158,7 @@ def test_a_count_starts_from_what_the_filter_or_scope_names(
     customers by label."""
     user: ApiUser = request.getfixturevalue(caller)
     db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
-    sent: list[tuple[CypherQuery, Mapping[str, Any]]] = []
-    read = db.read
-
-    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
-        sent.append((query, params or {}))
-        return await read(query, params)
-
-    monkeypatch.setattr(db, "read", recording)
+    sent = record_reads(db, monkeypatch)
     for names in EVERY_COMBINATION:
         where = {name: filter_values[name] for name in names}
         sent.clear()

@@ -16,7 +16,7 @@ from queries import CypherQuery
 from schema.core.pagination import encode_cursor
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.periods import current
-from tests.plans import operators
+from tests.plans import operators, record_reads
 
 PRODUCT = """
 query($id: ID!, $first: Int, $after: String) {
@@ -285,15 +285,8 @@ def _holders_statement(
 ) -> tuple[CypherQuery, Mapping[str, Any]]:
     """The holders statement, with its parameters, that a page of 50 holders sends."""
     db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
-    sent: list[tuple[CypherQuery, Mapping[str, Any]]] = []
-    read = db.read
-
-    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
-        sent.append((query, params or {}))
-        return await read(query, params)
-
     with monkeypatch.context() as patch:
-        patch.setattr(db, "read", recording)
+        sent = record_reads(db, patch)
         data(client, PRODUCT, user.headers, id=product_id, first=50, after=after)
     [statement] = [(q, p) for q, p in sent if q.name == "holders_of_products"]
     return statement
