@@ -157,6 +157,7 @@ async def search(
             "ids": list(dict.fromkeys(starts)),
             "types": list(types),
             "as_of": as_of,
+            "today": dt.date.today(),  # for each tie's `current`
             "cap": cap,
             "control_share": CONTROL_SHARE,
             "max_hops": hops,

@@ -35,6 +35,7 @@ class Q:
     branch_children_by_ids: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
+    customer_count_anchors: CypherQuery
     customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
@@ -42,7 +43,13 @@ class Q:
     customers_by_name_desc: CypherQuery
     customers_by_since_asc: CypherQuery
     customers_by_since_desc: CypherQuery
-    customers_count: CypherQuery
+    customers_count_all: CypherQuery
+    customers_count_by_branches: CypherQuery
+    customers_count_by_label: CypherQuery
+    customers_count_by_manager: CypherQuery
+    customers_count_by_product: CypherQuery
+    customers_count_by_segment: CypherQuery
+    customers_count_by_tag: CypherQuery
     demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
@@ -107,6 +114,7 @@ class Q:
     screening_runs_by_ids: CypherQuery
     screening_runs_count: CypherQuery
     screening_runs_page: CypherQuery
+    search_names_containing: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
     set_name_sort_keys: CypherQuery

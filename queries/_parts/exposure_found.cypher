@@ -2,7 +2,7 @@
 // parties with their hop count and shortest paths (how many, and at most $max_walked of them),
 // and the parties with more than $cap ties met before hop $max_hops, which were not crossed.
 // args: x, path
-// params: $want, $as_of, $cap, $max_hops, $max_walked
+// params: $want, $as_of, $cap, $max_hops, $max_walked, $today
 WITH {{x}}, length({{path}}) AS hops, collect({{path}}) AS paths
 WITH {{x}}, hops, paths,
   ($want = 'LISTED' AND

@@ -5,7 +5,7 @@
 // start with its list entries, and every party on those paths (graph/exposure.py).
 // scope-free: compliance searches cross every party; only compliance and admin may ask, and
 // the schema passes every party of an answer through the access policy.
-// params: $ids, $types, $as_of, $cap, $control_share, $max_hops, $want, $max_walked
+// params: $ids, $types, $as_of, $today, $cap, $control_share, $max_hops, $want, $max_walked
 // returns: start_id, start, start_listed, start_entries, found, cuts, parties
 UNWIND $ids AS start_id
 MATCH (s:Party {id: start_id})

@@ -11,7 +11,14 @@ from graph.records import LinkRecord
 
 
 def tie(a: str, b: str, kind: str, outgoing: bool = True, **attributes: object) -> LinkRecord:
-    return LinkRecord(party_id=a, other_id=b, type=kind, outgoing=outgoing, **attributes)  # type: ignore[arg-type]
+    return LinkRecord(
+        party_id=a,
+        other_id=b,
+        type=kind,
+        outgoing=outgoing,
+        current=True,
+        **attributes,  # type: ignore[arg-type]
+    )
 
 
 def test_control_ties_count_most_and_a_controlling_stake_counts_fully() -> None:
