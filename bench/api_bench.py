@@ -459,6 +459,19 @@ class Connection:
         self.writer.close()
 
 
+async def post_graphql(
+    pool: asyncio.Queue[Connection], token: str, document: str, variables: dict[str, Any]
+) -> tuple[int, bytes, dict[str, Any]]:
+    """POSTs a document on a connection of `pool`: the status, the body and the body read."""
+    body = json.dumps({"query": document, "variables": variables}).encode()
+    connection = await pool.get()
+    try:
+        status, payload = await connection.post_json("/graphql", body, token)
+    finally:
+        pool.put_nowait(connection)
+    return status, payload, json.loads(payload)
+
+
 async def wait_ready(port: int) -> None:
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
         for _ in range(150):
@@ -486,14 +499,8 @@ async def bench_http(
     def poster(document: str) -> Callable[[str], Awaitable[None]]:
         async def post(id_: str) -> None:
             variables = {"id": id_} if id_ else {}
-            body = json.dumps({"query": document, "variables": variables}).encode()
-            connection = await pool.get()
-            try:
-                status, payload = await connection.post_json("/graphql", body, token)
-            finally:
-                pool.put_nowait(connection)
+            status, payload, answer = await post_graphql(pool, token, document, variables)
             # Checked in full: a fast error is not a fast answer.
-            answer = json.loads(payload)
             if status != 200 or answer.get("errors") or not answer.get("data"):
                 raise RuntimeError(payload[:300].decode(errors="replace"))
 

@@ -46,6 +46,7 @@ from bench.api_bench import (
     CpuMeter,
     hammer,
     percentiles,
+    post_graphql,
     prepare_bank,
     start_api,
     wait_ready,
@@ -159,13 +160,7 @@ async def bench_http(
     errors: Counter[str] = Counter()
 
     async def post(query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        body = json.dumps({"query": query, "variables": variables}).encode()
-        connection = await pool.get()
-        try:
-            status, payload = await connection.post_json("/graphql", body, token)
-        finally:
-            pool.put_nowait(connection)
-        answer = json.loads(payload)
+        status, _, answer = await post_graphql(pool, token, query, variables)
         if status != 200 or answer.get("errors") or not answer.get("data"):
             # Counted and reported with the figures (a timeout is a result too); its time is
             # among the samples.
