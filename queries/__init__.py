@@ -26,10 +26,17 @@ from queries.catalog import (
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
+    alert_acknowledge: CypherQuery
+    alerts_after: CypherQuery
+    alerts_count: CypherQuery
+    alerts_head: CypherQuery
+    alerts_page: CypherQuery
+    alerts_raise: CypherQuery
     branch_children_by_ids: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
     customer_count_anchors: CypherQuery
+    customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
     customers_by_name_asc: CypherQuery
@@ -46,15 +53,25 @@ class Q:
     demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
+    exposures_current: CypherQuery
+    exposures_prune: CypherQuery
+    exposures_set: CypherQuery
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
     issuers_by_products: CypherQuery
     ledger_append: CypherQuery
+    ledger_entries_count: CypherQuery
     ledger_entries_from: CypherQuery
+    ledger_entries_page: CypherQuery
     ledger_head: CypherQuery
     ledger_head_lock: CypherQuery
     list_entries_by_parties: CypherQuery
+    list_entries_count: CypherQuery
+    list_entries_page: CypherQuery
+    list_entry_close: CypherQuery
+    list_entry_create: CypherQuery
+    listed_party_ids: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
     load_customers: CypherQuery
@@ -86,7 +103,17 @@ class Q:
     party_details_by_ids: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
+    reach_far: CypherQuery
+    reach_near: CypherQuery
     refresh_customer_assets: CypherQuery
+    screening_flags_count: CypherQuery
+    screening_flags_page: CypherQuery
+    screening_flags_write: CypherQuery
+    screening_run_finish: CypherQuery
+    screening_run_start: CypherQuery
+    screening_runs_by_ids: CypherQuery
+    screening_runs_count: CypherQuery
+    screening_runs_page: CypherQuery
     search_names_containing: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery

@@ -1,5 +1,5 @@
-"""The GraphQL schema: one root Query merged from the business areas, over the entities composed
-in schema/types.py."""
+"""The GraphQL schema: root Query, Mutation and Subscription types merged from the business areas,
+over the entities composed in schema/types.py."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.compliance import ComplianceMutation, ComplianceQuery, ComplianceSubscription
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
 from schema.org import OrgQuery
@@ -19,7 +20,10 @@ from schema.parties import PartyQuery
 from schema.products import ProductQuery
 from schema.types import CONCRETE_TYPES
 
-Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery))
+Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery, ComplianceQuery))
+# Mutations run on graphql-core's executor (schema/core/executor.py compiles queries only).
+Mutation = merge_types("Mutation", (ComplianceMutation,))
+Subscription = merge_types("Subscription", (ComplianceSubscription,))
 
 
 class RelgraphSchema(strawberry.Schema):
@@ -56,6 +60,8 @@ def build_schema(
     internals.require()
     return RelgraphSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=list(CONCRETE_TYPES),
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not suggestions),

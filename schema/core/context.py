@@ -120,11 +120,41 @@ class Loaders:
         self._made.clear()
 
 
+S = TypeVar("S")
+
+
+class Services:
+    """What the app gives areas beyond the database, one object per type: an area's rules, a
+    ledger writer, an event feed. The app registers them (api/app.py); an area asks for its own
+    by type (`info.context.services.get(ComplianceRules)`), so the core names no area's."""
+
+    __slots__ = ("_by_type",)
+
+    def __init__(self, *objects: object) -> None:
+        self._by_type: dict[type, object] = {type(o): o for o in objects}
+
+    def get(self, kind: type[S]) -> S:
+        found = self._by_type.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"the app registered no {kind.__name__}")
+        return found
+
+
+NO_SERVICES = Services()
+
+
 class Context(BaseContext):
-    def __init__(self, db: Database, caller: Caller, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        caller: Caller,
+        today: dt.date | None = None,
+        services: Services = NO_SERVICES,
+    ) -> None:
         super().__init__()
         self.db = db
         self.caller = caller
+        self.services = services
         self.today = today or dt.date.today()
         self.loaders = Loaders(LoaderEnv(db, self.today, caller.visibility))
 

@@ -22,3 +22,11 @@ class InvalidArgumentError(ApiError):
 
 class UnauthenticatedError(ApiError):
     pass
+
+
+class ConflictError(ApiError):
+    """The request contradicts the state of what it names (delisting a closed entry, say)."""
+
+
+class AuditFailedError(ApiError):
+    """The audit record of a compliance query could not be written, so it is not answered."""
