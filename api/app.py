@@ -56,6 +56,7 @@ from api.middleware import (
 )
 from api.settings import Settings, get_settings
 from graph.db import Database, GraphError, GraphUnavailable
+from graph.rulebook import Rulebook
 from graph.schema import apply_schema
 from schema import build_schema
 from schema.core.context import Context
@@ -454,7 +455,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         the whole request (__call__), never a GraphQL error beside data."""
         state = _state(request)
         principal = state.tokens.principal(request.headers.get("authorization"))
-        return Context(state.db, await state.callers(principal))
+        return Context(state.db, await state.callers(principal), rules=state.rules)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -492,9 +493,10 @@ def configure_logging() -> None:
 
 
 class AppState:
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, rules: Rulebook | None = None) -> None:
         self.settings = settings
         self.db = db
+        self.rules = rules or settings.rulebook()
         self.callers = CallerResolver(db)
         self.tokens = TokenVerifier(settings)
         self.schema_applied = False
@@ -570,12 +572,14 @@ def _internal_error(exc: BaseException) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> RelgraphApp:
     settings = settings or get_settings()
     settings.check_token_secret()
+    # Bad rule files stop the app here, naming the file and key, not at the first request.
+    rules = settings.rulebook()
     configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.neo4j_config())
-        state = AppState(settings, db)
+        state = AppState(settings, db, rules)
         app.state.relgraph = state
         try:
             await state.ensure_schema()

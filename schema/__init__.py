@@ -1,5 +1,5 @@
-"""The GraphQL schema: one root Query merged from the business areas, over the entities composed
-in schema/types.py."""
+"""The GraphQL schema: one root Query and one root Mutation, each merged from the business areas,
+over the entities composed in schema/types.py."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ from strawberry.tools import merge_types
 
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
+from schema.crosssell import REASON_TYPES, CrossSellQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
+from schema.segments import SegmentMutation, SegmentQuery
 from schema.types import CONCRETE_TYPES
 
-Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery))
+Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery, SegmentQuery, CrossSellQuery))
+Mutation = merge_types("Mutation", (SegmentMutation,))
 
 
 class RelgraphSchema(strawberry.Schema):
@@ -56,7 +59,8 @@ def build_schema(
     internals.require()
     return RelgraphSchema(
         query=Query,
-        types=list(CONCRETE_TYPES),
+        mutation=Mutation,
+        types=[*CONCRETE_TYPES, *REASON_TYPES],
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not suggestions),
         execution_context_class=RelgraphExecutor if compiled else None,

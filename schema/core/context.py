@@ -20,6 +20,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from graph.db import Database
+from graph.rulebook import Rulebook, default_rulebook
 from schema.core.access import Caller, Visibility
 
 K = TypeVar("K", bound=Hashable)
@@ -121,11 +122,19 @@ class Loaders:
 
 
 class Context(BaseContext):
-    def __init__(self, db: Database, caller: Caller, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        caller: Caller,
+        today: dt.date | None = None,
+        rules: Rulebook | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.caller = caller
         self.today = today or dt.date.today()
+        # The rule files the app validated at start-up (the repository's own by default).
+        self.rules = rules or default_rulebook()
         self.loaders = Loaders(LoaderEnv(db, self.today, caller.visibility))
 
     @property

@@ -22,3 +22,11 @@ class InvalidArgumentError(ApiError):
 
 class UnauthenticatedError(ApiError):
     pass
+
+
+class FailedPreconditionError(ApiError):
+    """The request is sound but the system is not ready for it (statistics never computed)."""
+
+
+class ConflictError(ApiError):
+    """The request clashes with work in progress (a job that is running)."""
