@@ -167,6 +167,8 @@ class Classification:
 
 
 def classify(business: Business, rules: SegmentRules) -> Classification:
+    """Decides on the scores as stored and shown (rounded to 4 places), so that the figures a
+    caller reads always explain the segment and tier, even at a threshold."""
     frequency = (
         rules.frequency.new_holding * business.new_holdings
         + rules.frequency.underwriting * business.underwritings
@@ -180,7 +182,8 @@ def classify(business: Business, rules: SegmentRules) -> Classification:
         + value_rules.underwriting.weight
         * value_rules.underwriting.score(business.underwriting_amount),
     )
-    potential = _potential(business, value, rules.potential)
+    potential = round(_potential(business, value, rules.potential), 4)
+    frequency, value = round(frequency, 4), round(value, 4)
     return Classification(
         segment=_segment(frequency, value, potential, rules.segments),
         value_tier=(
@@ -191,9 +194,9 @@ def classify(business: Business, rules: SegmentRules) -> Classification:
             else ValueTier.LOW
         ),
         need_type=_need(business.amount_by_type or {}, rules.need_types),
-        frequency=round(frequency, 4),
-        value_score=round(value, 4),
-        potential_score=round(potential, 4),
+        frequency=frequency,
+        value_score=value,
+        potential_score=potential,
     )
 
 

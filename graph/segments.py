@@ -11,12 +11,14 @@ before and after. Each run is a `SegmentRun` node; one runs at a time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,34 +95,42 @@ async def recompute(
         total = await count_customers(db, None, CustomerFilter())
         window_start = as_of - dt.timedelta(days=rules.window_days)
         after = ""
+        # One page is written while the next is read and classified: Neo4j and Python each keep
+        # a core busy. Only one write is in flight, so pages commit in order.
+        writing: asyncio.Task[Any] | None = None
         with tqdm(
             total=total, desc="segments", unit="customers", disable=not progress, file=sys.stderr
         ) as bar:
-            while True:
-                page = await db.read(
-                    Q.segment_business,
-                    {
-                        "after": after,
-                        "limit": PAGE_SIZE,
-                        "as_of": as_of,
-                        "window_start": window_start,
-                    },
-                )
-                if not page:
-                    break
-                writes = [_assess(row, rules, report) for row in page]
-                await db.write(
-                    Q.segment_write,
-                    {
-                        "rows": writes,
-                        "run_id": report.run_id,
-                        "as_of": as_of,
-                        "version": rules.version,
-                    },
-                    timeout=300.0,
-                )
-                after = page[-1]["id"]
-                bar.update(len(page))
+            async with _awaited_on_exit(lambda: writing):
+                while True:
+                    page = await db.read(
+                        Q.segment_business,
+                        {
+                            "after": after,
+                            "limit": PAGE_SIZE,
+                            "as_of": as_of,
+                            "window_start": window_start,
+                        },
+                    )
+                    if not page:
+                        break
+                    writes = [_assess(row, rules, report) for row in page]
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.create_task(
+                        db.write(
+                            Q.segment_write,
+                            {
+                                "rows": writes,
+                                "run_id": report.run_id,
+                                "as_of": as_of,
+                                "version": rules.version,
+                            },
+                            timeout=300.0,
+                        )
+                    )
+                    after = page[-1]["id"]
+                    bar.update(len(page))
         status = "DONE"
         if report.first_computed or report.segment_moves:
             # Peer groups are drawn within segments: the cross-sell counts are out of date.
@@ -139,6 +149,24 @@ async def recompute(
             },
         )
     return report
+
+
+@contextlib.asynccontextmanager
+async def _awaited_on_exit(task: Callable[[], asyncio.Task[Any] | None]) -> AsyncIterator[None]:
+    """Waits for the last write on the way out; when the block failed, cancels it instead, so no
+    write outlives the run that is being closed."""
+    try:
+        yield
+    except BaseException:
+        pending = task()
+        if pending is not None:
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
+        raise
+    pending = task()
+    if pending is not None:
+        await pending
 
 
 def business_of(row: dict[str, Any]) -> Business:

@@ -1,12 +1,16 @@
-"""Loading a folder into the test Neo4j from synchronous test code."""
+"""Loading a folder into the test Neo4j, and other database work, from synchronous test code."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from graph.db import Database, Neo4jConfig
 from loaders.ingest import LoadSummary, load_folder
+
+T = TypeVar("T")
 
 
 def load(config: Neo4jConfig, folder: Path, batch_size: int = 1000) -> LoadSummary:
@@ -14,6 +18,19 @@ def load(config: Neo4jConfig, folder: Path, batch_size: int = 1000) -> LoadSumma
         db = Database(config)
         try:
             return await load_folder(db, folder, batch_size=batch_size, progress=False)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def on_database(config: Neo4jConfig, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Runs `work` with a Database of its own, from synchronous test code."""
+
+    async def run() -> T:
+        db = Database(config)
+        try:
+            return await work(db)
         finally:
             await db.close()
 

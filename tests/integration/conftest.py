@@ -4,6 +4,7 @@ set) and one shared, read-only synthetic bank loaded into it once per session.""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +16,17 @@ from neo4j import Driver, GraphDatabase
 from api.app import create_app
 from api.auth import mint_token
 from api.settings import Environment, Settings
+from graph import segments
+from graph.crosssell import stats
 from graph.db import Database, Neo4jConfig
 from graph.local_server import LocalNeo4j, free_port
+from graph.rulebook import default_rulebook
 from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
 from schema.core.access import Role
 from tests.helpers import BANK_CUSTOMERS, BANK_SEED, ApiUser, one
+from tests.loading import on_database
 
 
 @pytest.fixture(scope="session")
@@ -133,3 +138,41 @@ def branch_manager(settings: Settings, driver: Driver) -> ApiUser:
 def frontend(settings: Settings, driver: Driver) -> ApiUser:
     employee, scope = _outlet_employee(driver)
     return ApiUser(employee, token_for(settings, employee, Role.FRONTEND), scope)
+
+
+# What the segmentation and cross-sell jobs add to a customer (graph/segments.py).
+COMPUTED_PROPERTIES = (
+    "computed_segment",
+    "computed_value_tier",
+    "computed_need_type",
+    "computed_segment_on",
+    "computed_segment_version",
+    "segment_frequency",
+    "segment_value_score",
+    "segment_potential_score",
+)
+
+
+@pytest.fixture(scope="session")
+def segmented(neo4j_config: Neo4jConfig, first_load: LoadSummary, driver: Driver) -> Iterator[None]:
+    """The session's bank as `relgraph demo` leaves it: computed segments and fresh cross-sell
+    statistics. Everything the jobs wrote is removed when the session ends; tests that change
+    it put it back."""
+
+    async def jobs(db: Database) -> None:
+        rules = default_rulebook()
+        await segments.recompute(db, rules.segments, dt.date.today())
+        await stats.refresh(db, rules.crosssell, dt.date.today())
+
+    on_database(neo4j_config, jobs)
+    yield
+    with driver.session() as session:
+        session.run(
+            "MATCH (n) WHERE n:SegmentChange OR n:SegmentRun OR n:CrossSellStats "
+            "OR n:HoldingCounts OR n:CoHoldingCounts DETACH DELETE n"
+        ).consume()
+        session.run("MATCH (m:RelgraphMeta {key: 'segments_job'}) DELETE m").consume()
+        session.run(
+            "MATCH (c:Customer) WHERE c.computed_segment IS NOT NULL "
+            "REMOVE " + ", ".join(f"c.{name}" for name in COMPUTED_PROPERTIES)
+        ).consume()
