@@ -280,29 +280,7 @@ def main() -> None:
         uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
         customers, products, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
-        env = {
-            **os.environ,
-            "NEO4J_URI": uri,
-            "RELGRAPH_JWT_SECRET": SECRET,
-            "RELGRAPH_ENV": "prod",
-        }
-        api = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-        )
+        api = start_api(uri, port, args.workers)
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
         pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
         print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
@@ -318,6 +296,28 @@ def main() -> None:
             api.wait(timeout=30)
         if server is not None:
             server.stop()
+
+
+def start_api(uri: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The API under uvicorn as production runs it, signing with the bench's own secret."""
+    env = {**os.environ, "NEO4J_URI": uri, "RELGRAPH_JWT_SECRET": SECRET, "RELGRAPH_ENV": "prod"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
 
 
 class Connection:
