@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -23,7 +24,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +270,27 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    with bench_bank(args) as (uri, neo4j_pid):
+        customers, products, admin_id = uvloop.run(sample_ids(uri))
+        port = free_port()
+        with running_api(uri, port, args.workers) as api:
+            token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
+            pids = {"API": api.pid, "Neo4j": neo4j_pid}
+            print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
+            uvloop.run(
+                direct(uri, customers, products, args.concurrency, 0, None, warmup=args.warmup)
+            )
+            uvloop.run(bench_http(port, token, customers, products, args, pids))
+            if not args.skip_direct:
+                uvloop.run(
+                    direct(uri, customers, products, args.concurrency, args.requests, neo4j_pid)
+                )
+
+
+@contextlib.contextmanager
+def bench_bank(args: argparse.Namespace) -> Iterator[tuple[str, int | None]]:
+    """The bank of `args.customers` loaded (on first use) into a local Neo4j of its own in
+    var/bench-<N>/, or into the one at `args.uri`; yields its URI and server process id."""
     home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
     server: LocalNeo4j | None = None
     uri: str | None = args.uri
@@ -275,27 +298,22 @@ def main() -> None:
         server = LocalNeo4j(home=home / "neo4j", port=free_port(), heap_mb=3072, page_cache_mb=3072)
         server.start()
         uri = server.uri
-    api: subprocess.Popen[bytes] | None = None
     try:
         uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
-        customers, products, admin_id = uvloop.run(sample_ids(uri))
-        port = free_port()
-        api = start_api(uri, port, args.workers)
-        token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
-        print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
-        uvloop.run(direct(uri, customers, products, args.concurrency, 0, None, warmup=args.warmup))
-        uvloop.run(bench_http(port, token, customers, products, args, pids))
-        if not args.skip_direct:
-            uvloop.run(
-                direct(uri, customers, products, args.concurrency, args.requests, pids["Neo4j"])
-            )
+        yield uri, server.status().pid if server else args.neo4j_pid
     finally:
-        if api is not None:
-            api.send_signal(signal.SIGTERM)
-            api.wait(timeout=30)
         if server is not None:
             server.stop()
+
+
+@contextlib.contextmanager
+def running_api(uri: str, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    api = start_api(uri, port, workers)
+    try:
+        yield api
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(timeout=30)
 
 
 def start_api(uri: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -352,6 +370,37 @@ class Connection:
         self.writer.close()
 
 
+class ConnectionPool:
+    """One connection per concurrent client; `post` sends a query with an `id` variable and
+    fails on any error."""
+
+    def __init__(self, connections: list[Connection], token: str) -> None:
+        self.idle: asyncio.Queue[Connection] = asyncio.Queue()
+        for connection in connections:
+            self.idle.put_nowait(connection)
+        self.token = token
+
+    @classmethod
+    async def open(cls, port: int, token: str, size: int) -> ConnectionPool:
+        return cls([await Connection.open(port) for _ in range(size)], token)
+
+    async def post(self, query: str, id_: str) -> None:
+        body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
+        connection = await self.idle.get()
+        try:
+            status, payload = await connection.post_json("/graphql", body, self.token)
+        finally:
+            self.idle.put_nowait(connection)
+        # Checked in full: a fast error is not a fast answer.
+        answer = json.loads(payload)
+        if status != 200 or answer.get("errors") or not answer.get("data"):
+            raise RuntimeError(payload[:300].decode(errors="replace"))
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().close()
+
+
 async def wait_ready(port: int) -> None:
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
         for _ in range(150):
@@ -364,6 +413,47 @@ async def wait_ready(port: int) -> None:
     raise RuntimeError("the API did not become ready")
 
 
+@dataclass(frozen=True)
+class Measured:
+    """A GraphQL document measured over HTTP, with the ids its `$id` takes in turn."""
+
+    label: str
+    query: str
+    ids: list[str]
+    warmup: int
+
+
+async def measure_http(
+    port: int,
+    token: str,
+    documents: list[Measured],
+    concurrency: int,
+    requests: int,
+    pids: dict[str, int | None],
+    rounds: int = 1,
+) -> None:
+    """Warms each document up, then prints its percentiles and CPU per request, `rounds` times."""
+    await wait_ready(port)
+    pool = await ConnectionPool.open(port, token, concurrency)
+
+    def work(query: str) -> Callable[[str], Awaitable[None]]:
+        return lambda id_: pool.post(query, id_)
+
+    try:
+        # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
+        for document in documents:
+            await hammer(work(document.query), document.ids, concurrency, document.warmup)
+        for round_ in range(1, rounds + 1):
+            for document in documents:
+                meter = CpuMeter({**pids, "bench client": os.getpid()})
+                samples = await hammer(work(document.query), document.ids, concurrency, requests)
+                prefix = f"round {round_} " if rounds > 1 else ""
+                print(f"{prefix}GraphQL {document.label:<22}: {percentiles(samples)}")
+                print(meter.report(requests))
+    finally:
+        pool.close()
+
+
 async def bench_http(
     port: int,
     token: str,
@@ -372,50 +462,23 @@ async def bench_http(
     args: argparse.Namespace,
     pids: dict[str, int | None],
 ) -> None:
-    await wait_ready(port)
-    pool: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(args.concurrency):
-        pool.put_nowait(await Connection.open(port))
-
-    async def post(query: str, id_: str) -> None:
-        body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
-        connection = await pool.get()
-        try:
-            status, payload = await connection.post_json("/graphql", body, token)
-        finally:
-            pool.put_nowait(connection)
-        # Checked in full: a fast error is not a fast answer.
-        answer = json.loads(payload)
-        if status != 200 or answer.get("errors") or not answer.get("data"):
-            raise RuntimeError(payload[:300].decode(errors="replace"))
-
-    async def customer(id_: str) -> None:
-        await post(CUSTOMER_360, id_)
-
-    async def holders(id_: str) -> None:
-        await post(HOLDERS, id_)
-
-    try:
-        # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
-        await hammer(customer, customers, args.concurrency, 300)
-        await hammer(holders, products, args.concurrency, 100)
-        print(
-            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
-            f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
-        )
-        if args.only in (None, "360"):
-            meter = CpuMeter({**pids, "bench client": os.getpid()})
-            samples = await hammer(customer, customers, args.concurrency, args.requests)
-            print(f"GraphQL customer 360          : {percentiles(samples)}")
-            print(meter.report(args.requests))
-        if args.only in (None, "holders"):
-            meter = CpuMeter({**pids, "bench client": os.getpid()})
-            samples = await hammer(holders, products, args.concurrency, args.requests)
-            print(f"GraphQL product.holders(50)   : {percentiles(samples)}")
-            print(meter.report(args.requests))
-    finally:
-        while not pool.empty():
-            pool.get_nowait().close()
+    print(
+        f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+        f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
+    )
+    documents = [
+        Measured("customer 360", CUSTOMER_360, customers, 300),
+        Measured("product.holders(50)", HOLDERS, products, 100),
+    ]
+    chosen = {"customer 360": "360", "product.holders(50)": "holders"}
+    await measure_http(
+        port,
+        token,
+        [d for d in documents if args.only in (None, chosen[d.label])],
+        args.concurrency,
+        args.requests,
+        pids,
+    )
 
 
 if __name__ == "__main__":

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import signal
 import statistics
-import sys
 import time
+from pathlib import Path
 
 import uvloop
 
@@ -25,19 +22,16 @@ from api.auth import mint_token
 from api.settings import Settings
 from bench.api_bench import (
     SECRET,
-    Connection,
-    CpuMeter,
-    hammer,
-    percentiles,
-    prepare_bank,
+    Measured,
+    bench_bank,
+    measure_http,
+    running_api,
     sample_ids,
-    start_api,
-    wait_ready,
 )
 from graph import segments
 from graph.crosssell import stats
 from graph.db import Database, Neo4jConfig
-from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
+from graph.local_server import PROJECT_ROOT, free_port
 from graph.rulebook import default_rulebook
 from loaders.synthetic.crosssell_eval import evaluate, format_table, read_truth
 from schema.core.access import Role
@@ -102,13 +96,13 @@ async def jobs(uri: str, rounds: int) -> None:
     )
 
 
-async def score(uri: str, truth_dir: str, sample: int | None) -> None:
+async def score(uri: str, truth: Path, sample: int | None) -> None:
     db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
     started = time.perf_counter()
     try:
         found = await evaluate(
             db,
-            read_truth(PROJECT_ROOT / truth_dir),
+            read_truth(truth),
             default_rulebook().crosssell,
             dt.date.today(),
             sample=sample,
@@ -118,56 +112,6 @@ async def score(uri: str, truth_dir: str, sample: int | None) -> None:
         await db.close()
     print(format_table(found))
     print(f"(eval took {time.perf_counter() - started:.0f}s)")
-
-
-async def bench_http(
-    port: int,
-    token: str,
-    customers: list[str],
-    products: list[str],
-    args: argparse.Namespace,
-    pids: dict[str, int | None],
-) -> None:
-    await wait_ready(port)
-    connections = [await Connection.open(port) for _ in range(args.concurrency)]
-    free = list(connections)
-
-    async def post(query: str, id_: str) -> None:
-        body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
-        connection = free.pop()
-        try:
-            status, payload = await connection.post_json("/graphql", body, token)
-        finally:
-            free.append(connection)
-        answer = json.loads(payload)
-        if status != 200 or answer.get("errors") or not answer.get("data"):
-            raise RuntimeError(payload[:300].decode(errors="replace"))
-
-    async def cross_sell(id_: str) -> None:
-        await post(CROSS_SELL, id_)
-
-    async def affinity(id_: str) -> None:
-        await post(AFFINITY, id_)
-
-    try:
-        await hammer(cross_sell, customers, args.concurrency, 300)
-        await hammer(affinity, products, args.concurrency, 100)
-        print(
-            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
-            f"{args.requests} requests each query per round, latency in ms"
-        )
-        for round_ in range(1, args.rounds + 1):
-            for label, work, ids in (
-                ("crossSell(first: 5)   ", cross_sell, customers),
-                ("productAffinity(10)   ", affinity, products),
-            ):
-                meter = CpuMeter({**pids, "bench client": os.getpid()})
-                samples = await hammer(work, ids, args.concurrency, args.requests)
-                print(f"round {round_} {label}: {percentiles(samples)}")
-                print(meter.report(args.requests))
-    finally:
-        for connection in connections:
-            connection.close()
 
 
 def main() -> None:
@@ -188,36 +132,32 @@ def main() -> None:
     parser.add_argument("--neo4j-pid", type=int, help="with --uri: that server's process id")
     args = parser.parse_args()
 
-    home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
-    server: LocalNeo4j | None = None
-    uri: str | None = args.uri
-    if uri is None:
-        server = LocalNeo4j(home=home / "neo4j", port=free_port(), heap_mb=3072, page_cache_mb=3072)
-        server.start()
-        uri = server.uri
-    api = None
-    try:
-        uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
+    with bench_bank(args) as (uri, neo4j_pid):
         if not args.skip_jobs:
             uvloop.run(jobs(uri, args.job_rounds))
         if not args.skip_eval:
-            truth = (home / "bank" / "ground_truth").relative_to(PROJECT_ROOT)
-            uvloop.run(score(uri, str(truth), args.eval_sample))
+            truth = PROJECT_ROOT / "var" / f"bench-{args.customers}" / "bank" / "ground_truth"
+            uvloop.run(score(uri, truth, args.eval_sample))
         if args.skip_http:
             return
         customers, products, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
-        api = start_api(uri, port, workers=1)
-        token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
-        uvloop.run(bench_http(port, token, customers, products, args, pids))
-    finally:
-        if api is not None:
-            api.send_signal(signal.SIGTERM)
-            api.wait(timeout=30)
-        if server is not None:
-            server.stop()
-        sys.stdout.flush()
+        with running_api(uri, port, workers=1) as api:
+            token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
+            print(
+                f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+                f"{args.requests} requests each query per round, latency in ms"
+            )
+            documents = [
+                Measured("crossSell(first: 5)", CROSS_SELL, customers, 300),
+                Measured("productAffinity(10)", AFFINITY, products, 100),
+            ]
+            pids = {"API": api.pid, "Neo4j": neo4j_pid}
+            uvloop.run(
+                measure_http(
+                    port, token, documents, args.concurrency, args.requests, pids, args.rounds
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -94,7 +94,6 @@ async def recompute(
     try:
         total = await count_customers(db, None, CustomerFilter())
         window_start = as_of - dt.timedelta(days=rules.window_days)
-        after = ""
         # One page is written while the next is read and classified: Neo4j and Python each keep
         # a core busy. Only one write is in flight, so pages commit in order.
         writing: asyncio.Task[Any] | None = None
@@ -102,18 +101,11 @@ async def recompute(
             total=total, desc="segments", unit="customers", disable=not progress, file=sys.stderr
         ) as bar:
             async with _awaited_on_exit(lambda: writing):
-                while True:
-                    page = await db.read(
-                        Q.segment_business,
-                        {
-                            "after": after,
-                            "limit": PAGE_SIZE,
-                            "as_of": as_of,
-                            "window_start": window_start,
-                        },
-                    )
-                    if not page:
-                        break
+                async for page in db.pages(
+                    Q.segment_business,
+                    {"as_of": as_of, "window_start": window_start},
+                    PAGE_SIZE,
+                ):
                     writes = [_assess(row, rules, report) for row in page]
                     if writing is not None:
                         await writing
@@ -129,7 +121,6 @@ async def recompute(
                             timeout=300.0,
                         )
                     )
-                    after = page[-1]["id"]
                     bar.update(len(page))
         status = "DONE"
         if report.first_computed or report.segment_moves:

@@ -1,8 +1,12 @@
-"""Loading a folder into the test Neo4j, and other database work, from synchronous test code."""
+"""Loading a folder into the test Neo4j, other database work and the relgraph CLI against it,
+from synchronous test code."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,3 +39,15 @@ def on_database(config: Neo4jConfig, work: Callable[[Database], Awaitable[T]]) -
             await db.close()
 
     return asyncio.run(run())
+
+
+def relgraph_cli(config: Neo4jConfig, *args: str) -> subprocess.CompletedProcess[str]:
+    """`relgraph ARGS` in a process of its own, against the test Neo4j."""
+    return subprocess.run(
+        [sys.executable, "-m", "api", *args],
+        env={**os.environ, "NEO4J_URI": config.uri},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -22,7 +22,7 @@ import math
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,29 +305,28 @@ async def _count(
 ) -> _Counts:
     counts = _Counts()
     total = await count_customers(db, None, CustomerFilter())
-    after = ""
     with tqdm(
         total=total, desc="cross-sell", unit="customers", disable=not progress, file=sys.stderr
     ) as bar:
-        while True:
-            page = await db.read(
-                Q.crosssell_profiles,
-                {
-                    "after": after,
-                    "limit": PAGE_SIZE,
-                    "today": today,
-                    "owner_min_share": rules.peer_groups.owner_min_share,
-                },
-            )
-            if not page:
-                return counts
+        async for page in customer_profiles(db, rules, today):
             for row in page:
                 group = peer_group(profile_of_row(row), today, rules.peer_groups)
                 counts.add(row["branch"] or "", group, row["held"])
                 report.customers += 1
                 report.holdings += len(row["held"])
-            after = page[-1]["id"]
             bar.update(len(page))
+    return counts
+
+
+def customer_profiles(
+    db: Database, rules: CrossSellRules, today: dt.date
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every customer's peer-group profile and holdings on `today`, a page at a time."""
+    return db.pages(
+        Q.crosssell_profiles,
+        {"today": today, "owner_min_share": rules.peer_groups.owner_min_share},
+        PAGE_SIZE,
+    )
 
 
 def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

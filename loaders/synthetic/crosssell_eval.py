@@ -38,9 +38,8 @@ from graph.crosssell.recommend import (
     walk,
 )
 from graph.crosssell.rules import CrossSellRules, all_peer_groups
-from graph.crosssell.stats import PAGE_SIZE, ScopeStatistics, scope_statistics
+from graph.crosssell.stats import ScopeStatistics, customer_profiles, scope_statistics
 from graph.db import Database
-from queries import Q
 
 METHODS = ("relgraph", "popularity", "oracle")
 DEPTH = 10  # suggestions ranked per customer: precision@5, recall@10 and MAP@10 read them
@@ -185,22 +184,9 @@ async def _oracle_shares(
 ) -> dict[str, Counter[str]]:
     """Per latent type, each product's share of the loaded holdings of its product type."""
     held: dict[str, Counter[str]] = defaultdict(Counter)
-    after = ""
-    while True:
-        page = await db.read(
-            Q.crosssell_profiles,
-            {
-                "after": after,
-                "limit": PAGE_SIZE,
-                "today": today,
-                "owner_min_share": rules.peer_groups.owner_min_share,
-            },
-        )
-        if not page:
-            break
+    async for page in customer_profiles(db, rules, today):
         for row in page:
             held[truth.latent.get(row["id"], "")].update(row["held"])
-        after = page[-1]["id"]
     shares: dict[str, Counter[str]] = {}
     for latent, counts in held.items():
         by_type: Counter[str] = Counter()

@@ -7,9 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ from neo4j import Driver
 from graph.crosssell.rules import CrossSellRules
 from graph.db import Neo4jConfig
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
-from tests.loading import load
+from tests.loading import load, relgraph_cli
 
 RULES = CrossSellRules.load()
 SUITABILITY = {t.value for t in RULES.suppression.suitability_types}
@@ -567,17 +564,6 @@ def test_product_affinity_counts_the_graph_within_the_callers_scope(
     assert error_codes(gql(client, AFFINITY, admin.headers, id="NO-SUCH", first=5)) == ["NOT_FOUND"]
 
 
-def _cli(config: Neo4jConfig, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env={**os.environ, "NEO4J_URI": config.uri},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_a_load_that_changes_holdings_marks_the_statistics_stale_until_a_refresh(
     client: TestClient,
     driver: Driver,
@@ -610,7 +596,7 @@ def test_a_load_that_changes_holdings_marks_the_statistics_stale_until_a_refresh
             c=subject,
             p=top_product["id"],
         )
-        result = _cli(neo4j_config, "crosssell", "refresh", "--no-progress")
+        result = relgraph_cli(neo4j_config, "crosssell", "refresh", "--no-progress")
         assert result.returncode == 0, result.stderr
     assert "statistics generation" in result.stdout
     after = cross_sell(client, admin, subject)["statistics"]
@@ -636,7 +622,45 @@ def test_a_bad_rule_file_is_a_clear_error_naming_the_key(
     ]
     bad = tmp_path / file
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = _cli(neo4j_config, *command, "--rules", str(bad), "--no-progress")
+    result = relgraph_cli(neo4j_config, *command, "--rules", str(bad), "--no-progress")
     assert result.returncode == 1
     assert key in result.stderr and str(bad) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_eval_scores_three_methods_against_the_held_out_truth(
+    driver: Driver, neo4j_config: Neo4jConfig, bank_dir: Path, tmp_path: Path
+) -> None:
+    truth = bank_dir / "ground_truth"
+    heldout: dict[str, set[str]] = {}
+    for path in sorted(truth.glob("heldout_holdings*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                heldout.setdefault(row["holder_id"], set()).add(row["product_id"])
+    pairs = [{"c": c, "p": p} for c, products in heldout.items() for p in products]
+    # The held-out holdings were never loaded: the recommender cannot have seen them.
+    leaked = one(
+        driver,
+        "UNWIND $pairs AS pair MATCH (:Party {id: pair.c})-[h:HOLDS]->(:Product {id: pair.p}) "
+        "RETURN count(h) AS n",
+        pairs=pairs,
+    )["n"]
+    assert pairs and leaked == 0
+    scored = one(
+        driver, "MATCH (c:Customer) WHERE c.id IN $ids RETURN count(c) AS n", ids=list(heldout)
+    )["n"]
+    result = relgraph_cli(neo4j_config, "eval", "crosssell", "--truth", str(truth), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.split("\n")[:4]
+    assert header.split() == ["method", "precision@5", "recall@10", "MAP@10", "customers"]
+    table = {cells[0]: cells[1:] for cells in (row.split() for row in rows)}
+    assert list(table) == ["relgraph", "popularity", "oracle"]
+    for values in table.values():
+        assert all(0 <= float(v) <= 1 for v in values[:3])
+        assert int(values[3].replace(",", "")) == scored
+    # Knowing each customer's latent type is worth something over mere popularity.
+    assert float(table["oracle"][0]) > float(table["popularity"][0])
+    empty = tmp_path / "not-truth"
+    empty.mkdir()
+    wrong = relgraph_cli(neo4j_config, "eval", "crosssell", "--truth", str(empty), "--no-progress")
+    assert wrong.returncode == 1 and "heldout_holdings.csv" in wrong.stderr

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +17,7 @@ from neo4j import Driver
 from graph.db import Neo4jConfig
 from graph.segment_rules import SegmentRules
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
-from tests.loading import load
+from tests.loading import load, relgraph_cli
 
 RULES = SegmentRules.load()
 
@@ -235,21 +232,10 @@ def restored(
         id=quiet_customer["id"],
         products=quiet_customer["products"],
     )
-    result = _cli(neo4j_config, "segments", "recompute", "--no-progress")
+    result = relgraph_cli(neo4j_config, "segments", "recompute", "--no-progress")
     assert result.returncode == 0, result.stderr
-    result = _cli(neo4j_config, "crosssell", "refresh", "--no-progress")
+    result = relgraph_cli(neo4j_config, "crosssell", "refresh", "--no-progress")
     assert result.returncode == 0, result.stderr
-
-
-def _cli(config: Neo4jConfig, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env={**os.environ, "NEO4J_URI": config.uri},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def _holdings_folder(folder: Path, customer: str, products: list[str], until: str) -> Path:
@@ -313,7 +299,7 @@ def test_a_changed_load_moves_a_customer_and_the_migration_report_names_it(
         _holdings_folder(tmp_path / "ended", customer, quiet_customer["products"], yesterday),
     )
     assert ended.rejected == 0
-    result = _cli(
+    result = relgraph_cli(
         neo4j_config,
         "segments",
         "recompute",
