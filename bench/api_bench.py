@@ -436,19 +436,34 @@ async def measure_http(
     await wait_ready(port)
     pool = await ConnectionPool.open(port, token, concurrency)
 
+    failures: list[str] = []
+
     def work(query: str) -> Callable[[str], Awaitable[None]]:
-        return lambda id_: pool.post(query, id_)
+        # A failed request (an error, a timeout) is counted and reported with its latency, so
+        # that one slow answer does not end the run that should show it.
+        async def post(id_: str) -> None:
+            try:
+                await pool.post(query, id_)
+            except RuntimeError as exc:
+                failures.append(str(exc))
+
+        return post
 
     try:
         # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
         for document in documents:
             await hammer(work(document.query), document.ids, concurrency, document.warmup)
+        if failures:
+            print(f"{len(failures)} requests failed while warming up: {failures[0][:200]}")
         for round_ in range(1, rounds + 1):
             for document in documents:
+                failures.clear()
                 meter = CpuMeter({**pids, "bench client": os.getpid()})
                 samples = await hammer(work(document.query), document.ids, concurrency, requests)
                 prefix = f"round {round_} " if rounds > 1 else ""
                 print(f"{prefix}GraphQL {document.label:<22}: {percentiles(samples)}")
+                if failures:
+                    print(f"    {len(failures)} failed: {failures[0][:200]}")
                 print(meter.report(requests))
     finally:
         pool.close()
