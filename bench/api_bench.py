@@ -1,5 +1,7 @@
-"""API latency benchmark: the customer 360 query and `product.holders(first: 50)` through HTTP
-at 8 concurrent clients, against the same Cypher run directly through the driver.
+"""API latency benchmark: the customer 360 query, `product.holders(first: 50)` (of 200 large
+products, and of the largest alone) and a page of customers with its totalCount (filtered by
+segment, and unfiltered) through HTTP at 8 concurrent clients, against the same Cypher run
+directly through the driver.
 
     .venv/bin/python -m bench.api_bench --customers 100000
 
@@ -37,6 +39,7 @@ from api.auth import mint_token
 from api.settings import Settings
 from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
+from graph.parties import CustomerFilter, count_statement, filter_params
 from graph.schema import apply_schema
 from loaders.ingest import load_folder
 from loaders.synthetic import bank_marker, generate_bank_once
@@ -67,9 +70,41 @@ query($id: ID!) {
   }
 }
 """
+KEY_CUSTOMERS = """
+{
+  customers(first: 20, filter: {segment: KEY}) {
+    totalCount edges { node { id name segment assets } }
+  }
+}
+"""
+ALL_CUSTOMERS = "{ customers(first: 20) { totalCount edges { node { id name segment assets } } } }"
 # Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
 # checks that each stays on the compiled executor).
-BENCH_DOCUMENTS = {"360": CUSTOMER_360, "holders": HOLDERS}
+BENCH_DOCUMENTS = {
+    "360": CUSTOMER_360,
+    "holders": HOLDERS,
+    "key-customers": KEY_CUSTOMERS,
+    "customers": ALL_CUSTOMERS,
+}
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One measured query: its document, and the ids its $id takes in turn (none: no $id)."""
+
+    name: str
+    label: str
+    document: str
+    ids: str  # "customers" | "products" | "largest" | "none"
+
+
+WORKLOADS = (
+    Workload("360", "customer 360", CUSTOMER_360, "customers"),
+    Workload("holders", "product.holders(50)", HOLDERS, "products"),
+    Workload("largest-holders", "largest product.holders(50)", HOLDERS, "largest"),
+    Workload("key-customers", "customers(segment KEY)+total", KEY_CUSTOMERS, "none"),
+    Workload("customers", "customers(20)+totalCount", ALL_CUSTOMERS, "none"),
+)
 SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
 
 
@@ -151,7 +186,8 @@ async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> Non
         await db.close()
 
 
-async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
+async def sample_ids(uri: str) -> tuple[dict[str, list[str]], str]:
+    """The ids each kind of workload takes turns with, and an admin's employee id."""
     driver = AsyncGraphDatabase.driver(uri)
     async with driver:
         customers, _, _ = await driver.execute_query(
@@ -160,7 +196,7 @@ async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
         )
         products, _, _ = await driver.execute_query(
             "MATCH (p:Product) WITH p, COUNT { ()-[:HOLDS]->(p) } AS n WHERE n >= 50 "
-            "RETURN p.id AS id ORDER BY n DESC LIMIT 200"
+            "RETURN p.id AS id ORDER BY n DESC, p.id LIMIT 200"
         )
         admin, _, _ = await driver.execute_query(
             "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1"
@@ -168,20 +204,51 @@ async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
     rng = random.Random(7)
     ids = [r["id"] for r in customers]
     rng.shuffle(ids)
-    return ids[:500], [r["id"] for r in products], admin[0]["id"]
+    product_ids = [r["id"] for r in products]
+    return {
+        "customers": ids[:500],
+        "products": product_ids,
+        "largest": product_ids[:1],
+        "none": [""],
+    }, admin[0]["id"]
+
+
+def details_params(customer_id: str, today: dt.date) -> dict[str, Any]:
+    """The parameters of the statement CUSTOMER_360 sends."""
+    return {
+        "ids": [customer_id],
+        "today": today,
+        "with_branch": True,
+        "with_managers": True,
+        "holdings_offset": 0,
+        "holdings_first": 10,
+        "holdings_include_ended": False,
+        "fee_items": 12,
+        "warnings": 20,
+        "with_tags": True,
+        "interactions": 5,
+        "with_interests": True,
+        "links": 50,
+        "link_types": None,
+        "links_full": False,  # the 360 asks only the linked parties' names
+        "links_include_ended": False,
+        "issued": None,
+        "underwritten": None,
+    }
 
 
 async def direct(
     uri: str,
-    customers: list[str],
-    products: list[str],
+    ids: dict[str, list[str]],
+    only: str | None,
     concurrency: int,
     requests: int,
     neo4j_pid: int | None,
     warmup: int = 300,
 ) -> None:
-    """The statements the two GraphQL queries send, in the same waves, straight through the
-    driver: the floor the GraphQL layer is measured against. With `requests=0`, a warm-up only."""
+    """The statements each workload's GraphQL query sends, in the same waves, straight through
+    the driver: the floor the GraphQL layer is measured against. With `requests=0`, a warm-up
+    only."""
     driver = AsyncGraphDatabase.driver(
         uri, notifications_min_severity=NotificationMinimumSeverity.OFF
     )
@@ -194,49 +261,59 @@ async def direct(
             return [record.data() async for record in result]
 
     async def one(customer_id: str) -> None:
-        ids_ = [customer_id]
-        await run(
-            Q.party_details_by_ids,
-            {
-                "ids": ids_,
-                "today": today,
-                "with_branch": True,
-                "with_managers": True,
-                "holdings_offset": 0,
-                "holdings_first": 10,
-                "fee_items": 12,
-                "warnings": 20,
-                "with_tags": True,
-                "interactions": 5,
-                "with_interests": True,
-                "links": 50,
-                "link_types": None,
-                "links_full": False,  # the 360 asks only the linked parties' names
-                "issued": None,
-                "underwritten": None,
-            },
-        )
+        await run(Q.party_details_by_ids, details_params(customer_id, today))
 
     async def holders(product_id: str) -> None:
         await run(Q.products_by_ids, {"ids": [product_id]})
         await run(
             Q.holders_of_products,
-            {"keys": [{"id": product_id, "offset": 0, "first": 50}], "scope": None},
+            {
+                "keys": [{"id": product_id, "offset": 0, "first": 50}],
+                "top": 50,
+                "include_ended": False,
+                "today": today,
+                "scope": None,
+            },
         )
 
-    async with driver:
-        await hammer(one, customers, concurrency, warmup)
-        await hammer(holders, products, concurrency, min(warmup // 10, 300))
-        if requests == 0:
-            return
-        for label, work, ids in (
-            ("direct driver, 360 statements  ", one, customers),
-            ("direct driver, holders(first:50)", holders, products),
-        ):
-            meter = CpuMeter({"Neo4j": neo4j_pid, "bench client": os.getpid()})
-            samples = await hammer(work, ids, concurrency, requests)
-            print(f"{label}: {percentiles(samples)}")
-            print(meter.report(requests))
+    def customers_page(segment: str | None) -> Callable[[str], Awaitable[None]]:
+        where = CustomerFilter(segment=segment)
+
+        async def page(_: str) -> None:
+            await run(
+                Q.customers_by_name_asc,
+                {**filter_params(None, where, today), "offset": 0, "limit": 21},
+            )
+            await run(*await count_statement(chooser, None, where, today))
+
+        return page
+
+    work: dict[str, Callable[[str], Awaitable[None]]] = {
+        "360": one,
+        "holders": holders,
+        "largest-holders": holders,
+        "key-customers": customers_page("KEY"),
+        "customers": customers_page(None),
+    }
+    # count_statement reads anchor sizes through it when a filter names two or more anchors.
+    chooser = Database(Neo4jConfig(uri=uri))
+    try:
+        async with driver:
+            await hammer(one, ids["customers"], concurrency, warmup)
+            await hammer(holders, ids["products"], concurrency, min(warmup // 10, 300))
+            if requests == 0:
+                return
+            for workload in WORKLOADS:
+                if only not in (None, workload.name):
+                    continue
+                meter = CpuMeter({"Neo4j": neo4j_pid, "bench client": os.getpid()})
+                samples = await hammer(
+                    work[workload.name], ids[workload.ids], concurrency, requests
+                )
+                print(f"direct driver, {workload.label:<30}: {percentiles(samples)}")
+                print(meter.report(requests))
+    finally:
+        await chooser.close()
 
 
 def main() -> None:
@@ -259,7 +336,9 @@ def main() -> None:
         "--skip-direct", action="store_true", help="measure only the API, not the bare driver"
     )
     parser.add_argument(
-        "--only", choices=["360", "holders"], help="measure one query (both by default)"
+        "--only",
+        choices=[w.name for w in WORKLOADS],
+        help="measure one workload (all by default)",
     )
     parser.add_argument(
         "--warmup",
@@ -271,26 +350,22 @@ def main() -> None:
     args = parser.parse_args()
 
     with bench_bank(args) as (uri, neo4j_pid):
-        customers, products, admin_id = uvloop.run(sample_ids(uri))
+        ids, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
         with running_api(uri, port, args.workers) as api:
             token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
             pids = {"API": api.pid, "Neo4j": neo4j_pid}
             print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
-            uvloop.run(
-                direct(uri, customers, products, args.concurrency, 0, None, warmup=args.warmup)
-            )
-            uvloop.run(bench_http(port, token, customers, products, args, pids))
+            uvloop.run(direct(uri, ids, None, args.concurrency, 0, None, warmup=args.warmup))
+            uvloop.run(bench_http(port, token, ids, args, pids))
             if not args.skip_direct:
-                uvloop.run(
-                    direct(uri, customers, products, args.concurrency, args.requests, neo4j_pid)
-                )
+                uvloop.run(direct(uri, ids, args.only, args.concurrency, args.requests, neo4j_pid))
 
 
 @contextlib.contextmanager
 def bench_bank(args: argparse.Namespace) -> Iterator[tuple[str, int | None]]:
-    """The bank of `args.customers` loaded (on first use) into a local Neo4j of its own in
-    var/bench-<N>/, or into the one at `args.uri`; yields its URI and server process id."""
+    """The bank of `args.customers` (seed `args.seed`), loaded on first use into a local Neo4j of
+    its own in var/bench-<N>/, or into the one at `args.uri`: yields its URI and server pid."""
     home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
     server: LocalNeo4j | None = None
     uri: str | None = args.uri
@@ -308,18 +383,9 @@ def bench_bank(args: argparse.Namespace) -> Iterator[tuple[str, int | None]]:
 
 @contextlib.contextmanager
 def running_api(uri: str, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
-    api = start_api(uri, port, workers)
-    try:
-        yield api
-    finally:
-        api.send_signal(signal.SIGTERM)
-        api.wait(timeout=30)
-
-
-def start_api(uri: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     """The API under uvicorn as production runs it, signing with the bench's own secret."""
     env = {**os.environ, "NEO4J_URI": uri, "RELGRAPH_JWT_SECRET": SECRET, "RELGRAPH_ENV": "prod"}
-    return subprocess.Popen(
+    api = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -336,6 +402,11 @@ def start_api(uri: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         ],
         env=env,
     )
+    try:
+        yield api
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(timeout=30)
 
 
 class Connection:
@@ -371,8 +442,8 @@ class Connection:
 
 
 class ConnectionPool:
-    """One connection per concurrent client; `post` sends a query with an `id` variable and
-    fails on any error."""
+    """One connection per concurrent client; `post` sends a document (with `$id` unless the id is
+    empty) and raises on any error: a fast error is not a fast answer."""
 
     def __init__(self, connections: list[Connection], token: str) -> None:
         self.idle: asyncio.Queue[Connection] = asyncio.Queue()
@@ -384,14 +455,14 @@ class ConnectionPool:
     async def open(cls, port: int, token: str, size: int) -> ConnectionPool:
         return cls([await Connection.open(port) for _ in range(size)], token)
 
-    async def post(self, query: str, id_: str) -> None:
-        body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
+    async def post(self, document: str, id_: str) -> None:
+        variables = {"id": id_} if id_ else {}
+        body = json.dumps({"query": document, "variables": variables}).encode()
         connection = await self.idle.get()
         try:
             status, payload = await connection.post_json("/graphql", body, self.token)
         finally:
             self.idle.put_nowait(connection)
-        # Checked in full: a fast error is not a fast answer.
         answer = json.loads(payload)
         if status != 200 or answer.get("errors") or not answer.get("data"):
             raise RuntimeError(payload[:300].decode(errors="replace"))
@@ -413,87 +484,38 @@ async def wait_ready(port: int) -> None:
     raise RuntimeError("the API did not become ready")
 
 
-@dataclass(frozen=True)
-class Measured:
-    """A GraphQL document measured over HTTP, with the ids its `$id` takes in turn."""
-
-    label: str
-    query: str
-    ids: list[str]
-    warmup: int
-
-
-async def measure_http(
-    port: int,
-    token: str,
-    documents: list[Measured],
-    concurrency: int,
-    requests: int,
-    pids: dict[str, int | None],
-    rounds: int = 1,
-) -> None:
-    """Warms each document up, then prints its percentiles and CPU per request, `rounds` times."""
-    await wait_ready(port)
-    pool = await ConnectionPool.open(port, token, concurrency)
-
-    failures: list[str] = []
-
-    def work(query: str) -> Callable[[str], Awaitable[None]]:
-        # A failed request (an error, a timeout) is counted and reported with its latency, so
-        # that one slow answer does not end the run that should show it.
-        async def post(id_: str) -> None:
-            try:
-                await pool.post(query, id_)
-            except RuntimeError as exc:
-                failures.append(str(exc))
-
-        return post
-
-    try:
-        # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
-        for document in documents:
-            await hammer(work(document.query), document.ids, concurrency, document.warmup)
-        if failures:
-            print(f"{len(failures)} requests failed while warming up: {failures[0][:200]}")
-        for round_ in range(1, rounds + 1):
-            for document in documents:
-                failures.clear()
-                meter = CpuMeter({**pids, "bench client": os.getpid()})
-                samples = await hammer(work(document.query), document.ids, concurrency, requests)
-                prefix = f"round {round_} " if rounds > 1 else ""
-                print(f"{prefix}GraphQL {document.label:<22}: {percentiles(samples)}")
-                if failures:
-                    print(f"    {len(failures)} failed: {failures[0][:200]}")
-                print(meter.report(requests))
-    finally:
-        pool.close()
-
-
 async def bench_http(
     port: int,
     token: str,
-    customers: list[str],
-    products: list[str],
+    ids: dict[str, list[str]],
     args: argparse.Namespace,
     pids: dict[str, int | None],
 ) -> None:
-    print(
-        f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
-        f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
-    )
-    documents = [
-        Measured("customer 360", CUSTOMER_360, customers, 300),
-        Measured("product.holders(50)", HOLDERS, products, 100),
-    ]
-    chosen = {"customer 360": "360", "product.holders(50)": "holders"}
-    await measure_http(
-        port,
-        token,
-        [d for d in documents if args.only in (None, chosen[d.label])],
-        args.concurrency,
-        args.requests,
-        pids,
-    )
+    await wait_ready(port)
+    pool = await ConnectionPool.open(port, token, args.concurrency)
+
+    def poster(document: str) -> Callable[[str], Awaitable[None]]:
+        return lambda id_: pool.post(document, id_)
+
+    try:
+        # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
+        for workload in WORKLOADS:
+            await hammer(poster(workload.document), ids[workload.ids], args.concurrency, 100)
+        print(
+            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+            f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
+        )
+        for workload in WORKLOADS:
+            if args.only not in (None, workload.name):
+                continue
+            meter = CpuMeter({**pids, "bench client": os.getpid()})
+            samples = await hammer(
+                poster(workload.document), ids[workload.ids], args.concurrency, args.requests
+            )
+            print(f"GraphQL {workload.label:<30}: {percentiles(samples)}")
+            print(meter.report(args.requests))
+    finally:
+        pool.close()
 
 
 if __name__ == "__main__":

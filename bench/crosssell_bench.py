@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import uvloop
@@ -22,11 +24,14 @@ from api.auth import mint_token
 from api.settings import Settings
 from bench.api_bench import (
     SECRET,
-    Measured,
+    ConnectionPool,
+    CpuMeter,
     bench_bank,
-    measure_http,
+    hammer,
+    percentiles,
     running_api,
     sample_ids,
+    wait_ready,
 )
 from graph import segments
 from graph.crosssell import stats
@@ -140,24 +145,59 @@ def main() -> None:
             uvloop.run(score(uri, truth, args.eval_sample))
         if args.skip_http:
             return
-        customers, products, admin_id = uvloop.run(sample_ids(uri))
+        ids, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
         with running_api(uri, port, workers=1) as api:
             token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-            print(
-                f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
-                f"{args.requests} requests each query per round, latency in ms"
-            )
-            documents = [
-                Measured("crossSell(first: 5)", CROSS_SELL, customers, 300),
-                Measured("productAffinity(10)", AFFINITY, products, 100),
-            ]
             pids = {"API": api.pid, "Neo4j": neo4j_pid}
-            uvloop.run(
-                measure_http(
-                    port, token, documents, args.concurrency, args.requests, pids, args.rounds
-                )
-            )
+            uvloop.run(bench_http(port, token, ids, args, pids))
+
+
+async def bench_http(
+    port: int,
+    token: str,
+    ids: dict[str, list[str]],
+    args: argparse.Namespace,
+    pids: dict[str, int | None],
+) -> None:
+    """Each document warmed up, then measured in `args.rounds` interleaved rounds. A failed
+    request (an error, a timeout) is counted and its latency kept, so that the run shows it."""
+    await wait_ready(port)
+    pool = await ConnectionPool.open(port, token, args.concurrency)
+    failures: list[str] = []
+
+    def poster(document: str) -> Callable[[str], Awaitable[None]]:
+        async def post(id_: str) -> None:
+            try:
+                await pool.post(document, id_)
+            except RuntimeError as exc:
+                failures.append(str(exc))
+
+        return post
+
+    measured = [
+        ("crossSell(first: 5)", CROSS_SELL, ids["customers"], 300),
+        ("productAffinity(first: 10)", AFFINITY, ids["products"], 100),
+    ]
+    try:
+        for _, document, keys, warmup in measured:
+            await hammer(poster(document), keys, args.concurrency, warmup)
+        print(
+            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+            f"{args.requests} requests each query per round, latency in ms; "
+            f"{len(failures)} failed while warming up"
+        )
+        for round_ in range(1, args.rounds + 1):
+            for label, document, keys, _ in measured:
+                failures.clear()
+                meter = CpuMeter({**pids, "bench client": os.getpid()})
+                samples = await hammer(poster(document), keys, args.concurrency, args.requests)
+                print(f"round {round_} {label:<27}: {percentiles(samples)}")
+                if failures:
+                    print(f"    {len(failures)} failed, e.g. {failures[0][:200]}")
+                print(meter.report(args.requests))
+    finally:
+        pool.close()
 
 
 if __name__ == "__main__":

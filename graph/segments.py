@@ -92,7 +92,7 @@ async def recompute(
         raise SegmentJobRunning(rows[0]["run_id"])
     status = "FAILED"
     try:
-        total = await count_customers(db, None, CustomerFilter())
+        total = await count_customers(db, None, CustomerFilter(), as_of)
         window_start = as_of - dt.timedelta(days=rules.window_days)
         # One page is written while the next is read and classified: Neo4j and Python each keep
         # a core busy. Only one write is in flight, so pages commit in order.

@@ -304,7 +304,7 @@ async def _count(
     db: Database, rules: CrossSellRules, today: dt.date, report: RefreshReport, progress: bool
 ) -> _Counts:
     counts = _Counts()
-    total = await count_customers(db, None, CustomerFilter())
+    total = await count_customers(db, None, CustomerFilter(), today)
     with tqdm(
         total=total, desc="cross-sell", unit="customers", disable=not progress, file=sys.stderr
     ) as bar:

@@ -1,5 +1,5 @@
-// Whether a relationship with a period (since, until: HOLDS, OWNS, EMPLOYED_BY, …) holds on
-// $today: since absent or on or before it, until absent or on or after it.
+// Whether relationship r holds on $today: begun (`since` absent or not after today) and not ended
+// (`until` absent or not before today). docs/model.md's "current".
 // args: r
 // params: $today
 (({{r}}.since IS NULL OR {{r}}.since <= $today) AND ({{r}}.until IS NULL OR {{r}}.until >= $today))
