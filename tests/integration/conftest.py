@@ -151,11 +151,12 @@ COMPUTED_PROPERTIES = (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def segmented(neo4j_config: Neo4jConfig, first_load: LoadSummary, driver: Driver) -> Iterator[None]:
     """The session's bank as `relgraph demo` leaves it: computed segments and fresh cross-sell
-    statistics. Everything the jobs wrote is removed when the session ends; tests that change
-    it put it back."""
+    statistics, for the tests of one module. Everything the jobs wrote is removed when the module
+    ends, so that tests elsewhere (the loader's counts of the whole graph, the statements' dates)
+    read the bank as loaded; tests that change it put it back."""
 
     async def jobs(db: Database) -> None:
         # The demo's own step after a load, so that the tests reading this bank check it.
