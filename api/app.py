@@ -67,6 +67,7 @@ from api.settings import Settings, get_settings
 from graph import monitoring
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.ledger import Ledger, LedgerWriter
+from graph.rulebook import Rulebook
 from graph.schema import apply_schema
 from schema import build_schema
 from schema.compliance import AlertFeed, AuditTrail
@@ -602,18 +603,19 @@ def configure_logging() -> None:
 
 
 class AppState:
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, rules: Rulebook | None = None) -> None:
         self.settings = settings
         self.db = db
         self.callers = CallerResolver(db)
         self.tokens = TokenVerifier(settings)
         self.schema_applied = False
-        rules = settings.compliance_rules()
+        compliance = settings.compliance_rules()
         # What the areas get beyond the database (schema/core/context.py's Services).
         self.services = Services(
-            rules,
+            rules or settings.rulebook(),
+            compliance,
             AuditTrail(LedgerWriter(db, Ledger.AUDIT)),
-            AlertFeed(db, rules.alert_poll_seconds),
+            AlertFeed(db, compliance.alert_poll_seconds),
         )
 
     async def ensure_schema(self) -> None:
@@ -703,12 +705,14 @@ async def _warm_up(db: Database) -> None:
 def create_app(settings: Settings | None = None) -> RelgraphApp:
     settings = settings or get_settings()
     settings.check_token_secret()
+    # Bad rule files stop the app here, naming the file and key, not at the first request.
+    rules = settings.rulebook()
     configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.neo4j_config())
-        state = AppState(settings, db)
+        state = AppState(settings, db, rules)
         app.state.relgraph = state
         try:
             await state.ensure_schema()

@@ -18,6 +18,7 @@ from graph.db import GraphUnavailable, QueryTimedOut
 from schema.core.errors import (
     AuditFailedError,
     ConflictError,
+    FailedPreconditionError,
     ForbiddenError,
     InvalidArgumentError,
     NotFoundError,
@@ -31,6 +32,7 @@ ERROR_CODES: dict[type[Exception], str] = {
     ForbiddenError: "FORBIDDEN",
     InvalidArgumentError: "INVALID_ARGUMENT",
     UnauthenticatedError: "UNAUTHENTICATED",
+    FailedPreconditionError: "FAILED_PRECONDITION",
     ConflictError: "CONFLICT",
     AuditFailedError: "AUDIT_FAILED",
     GraphUnavailable: "SERVICE_UNAVAILABLE",

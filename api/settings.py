@@ -15,8 +15,11 @@ from graph.compliance import (
     DEFAULT_ACCESS_REQUIRED_LISTS,
     ComplianceRules,
 )
+from graph.crosssell.rules import DEFAULT_CROSSSELL_RULES
 from graph.db import Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j
+from graph.rulebook import Rulebook
+from graph.segment_rules import DEFAULT_SEGMENT_RULES
 
 DEV_JWT_SECRET = "relgraph-dev-secret-change-me-0123456789"  # noqa: S105 - dev only, refused in prod
 
@@ -80,6 +83,10 @@ class Settings(BaseSettings):
     demo_customers: int = Field(default=10_000, ge=500)
     demo_seed: int = 42
 
+    # Rule files (TOML, versioned; graph/rules.py): the repository's own unless pointed elsewhere.
+    segment_rules: Path = DEFAULT_SEGMENT_RULES
+    crosssell_rules: Path = DEFAULT_CROSSSELL_RULES
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -99,6 +106,10 @@ class Settings(BaseSettings):
             raise ValueError(
                 "RELGRAPH_JWT_SECRET must be set to your own key unless RELGRAPH_ENV=dev"
             )
+
+    def rulebook(self) -> Rulebook:
+        """The rule files, validated: a RulesError names the file and key at fault."""
+        return Rulebook.load(self.segment_rules, self.crosssell_rules)
 
     @property
     def is_dev(self) -> bool:

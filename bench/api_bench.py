@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -399,6 +400,23 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    with bench_bank(args) as (uri, neo4j_pid):
+        ids, admin_id = uvloop.run(sample_ids(uri))
+        port = free_port()
+        with running_api(uri, port, args.workers) as api:
+            token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
+            pids = {"API": api.pid, "Neo4j": neo4j_pid}
+            print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
+            uvloop.run(direct(uri, ids, None, args.concurrency, 0, None, warmup=args.warmup))
+            uvloop.run(bench_http(port, token, ids, args, pids))
+            if not args.skip_direct:
+                uvloop.run(direct(uri, ids, args.only, args.concurrency, args.requests, neo4j_pid))
+
+
+@contextlib.contextmanager
+def bench_bank(args: argparse.Namespace) -> Iterator[tuple[str, int | None]]:
+    """The bank of `args.customers` (seed `args.seed`), loaded on first use into a local Neo4j of
+    its own in var/bench-<N>/, or into the one at `args.uri`: yields its URI and server pid."""
     home = PROJECT_ROOT / "var" / f"bench-{args.customers}"
     server: LocalNeo4j | None = None
     uri: str | None = args.uri
@@ -406,25 +424,23 @@ def main() -> None:
         server = LocalNeo4j(home=home / "neo4j", port=free_port(), heap_mb=3072, page_cache_mb=3072)
         server.start()
         uri = server.uri
-    api: subprocess.Popen[bytes] | None = None
     try:
         uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
-        ids, admin_id = uvloop.run(sample_ids(uri))
-        port = free_port()
-        api = start_api(uri, port, args.workers)
-        token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
-        print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
-        uvloop.run(direct(uri, ids, None, args.concurrency, 0, None, warmup=args.warmup))
-        uvloop.run(bench_http(port, token, ids, args, pids))
-        if not args.skip_direct:
-            uvloop.run(direct(uri, ids, args.only, args.concurrency, args.requests, pids["Neo4j"]))
+        yield uri, server.status().pid if server else args.neo4j_pid
     finally:
-        if api is not None:
-            api.send_signal(signal.SIGTERM)
-            api.wait(timeout=30)
         if server is not None:
             server.stop()
+
+
+@contextlib.contextmanager
+def running_api(uri: str, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """The API under uvicorn as production runs it (start_api), stopped on leaving."""
+    api = start_api(uri, port, workers)
+    try:
+        yield api
+    finally:
+        api.send_signal(signal.SIGTERM)
+        api.wait(timeout=30)
 
 
 class Connection:
@@ -472,6 +488,31 @@ async def post_graphql(
     return status, payload, json.loads(payload)
 
 
+class ConnectionPool:
+    """One connection per concurrent client; `post` sends a document (with `$id` unless the id is
+    empty) and raises on any error: a fast error is not a fast answer."""
+
+    def __init__(self, connections: list[Connection], token: str) -> None:
+        self.idle: asyncio.Queue[Connection] = asyncio.Queue()
+        for connection in connections:
+            self.idle.put_nowait(connection)
+        self.token = token
+
+    @classmethod
+    async def open(cls, port: int, token: str, size: int) -> ConnectionPool:
+        return cls([await Connection.open(port) for _ in range(size)], token)
+
+    async def post(self, document: str, id_: str) -> None:
+        variables = {"id": id_} if id_ else {}
+        status, payload, answer = await post_graphql(self.idle, self.token, document, variables)
+        if status != 200 or answer.get("errors") or not answer.get("data"):
+            raise RuntimeError(payload[:300].decode(errors="replace"))
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait().close()
+
+
 async def wait_ready(port: int) -> None:
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
         for _ in range(150):
@@ -492,19 +533,10 @@ async def bench_http(
     pids: dict[str, int | None],
 ) -> None:
     await wait_ready(port)
-    pool: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(args.concurrency):
-        pool.put_nowait(await Connection.open(port))
+    pool = await ConnectionPool.open(port, token, args.concurrency)
 
     def poster(document: str) -> Callable[[str], Awaitable[None]]:
-        async def post(id_: str) -> None:
-            variables = {"id": id_} if id_ else {}
-            status, payload, answer = await post_graphql(pool, token, document, variables)
-            # Checked in full: a fast error is not a fast answer.
-            if status != 200 or answer.get("errors") or not answer.get("data"):
-                raise RuntimeError(payload[:300].decode(errors="replace"))
-
-        return post
+        return lambda id_: pool.post(document, id_)
 
     try:
         # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
@@ -524,8 +556,7 @@ async def bench_http(
             print(f"GraphQL {workload.label:<30}: {percentiles(samples)}")
             print(meter.report(args.requests))
     finally:
-        while not pool.empty():
-            pool.get_nowait().close()
+        pool.close()
 
 
 if __name__ == "__main__":

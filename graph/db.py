@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, LiteralString, NoReturn, TypeVar
 
@@ -102,6 +102,19 @@ class Database:
             return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
         except GraphUnavailable:
             return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
+
+    async def pages(
+        self, query: CypherQuery, params: Mapping[str, Any], size: int
+    ) -> AsyncIterator[list[Record]]:
+        """The rows of a statement that pages by id (`$after`, `$limit`, rows in order of `id`), a
+        page at a time: jobs walk every customer this way without holding them all."""
+        after = ""
+        while True:
+            page = await self.read(query, {**params, "after": after, "limit": size})
+            if not page:
+                return
+            yield page
+            after = page[-1]["id"]
 
     async def write(
         self,

@@ -179,3 +179,13 @@ class FeeStatus(StrEnum):
     PAID_LATE = "PAID_LATE"
     OPEN = "OPEN"  # owed, not yet due
     OVERDUE = "OVERDUE"  # 逾期: owed past its due date
+
+
+class SuppressionRule(StrEnum):
+    """Why a product is not suggested to a customer (交叉销售's rules)."""
+
+    ALREADY_HELD = "ALREADY_HELD"
+    NOT_ON_SALE = "NOT_ON_SALE"  # matured, closed, defaulted or not yet issued
+    ABOVE_RISK_TOLERANCE = "ABOVE_RISK_TOLERANCE"  # 适当性: rated above the customer's tolerance
+    CUSTOMER_PROHIBITED = "CUSTOMER_PROHIBITED"  # the customer is on a prohibition list
+    LINKED_TO_LISTED_PARTY = "LINKED_TO_LISTED_PARTY"  # a listed party within 2 hops

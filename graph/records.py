@@ -130,9 +130,54 @@ class PartyRecord(_FromMap):
     assets: float | None = None
     home_branch_id: str | None = None
     listed: bool = False  # on an active prohibition list
+    # Computed by relgraph's segmentation (graph/segments.py), beside the loaded segment,
+    # value_tier and need_type above, which are the source system's.
+    computed_segment: str | None = None
+    computed_value_tier: str | None = None
+    computed_need_type: str | None = None
+    computed_segment_on: dt.date | None = None
+    computed_segment_version: str | None = None
+    segment_frequency: float | None = None
+    segment_value_score: float | None = None
+    segment_potential_score: float | None = None
     # Stored for the NAME order (loaders/names.py); declared so that a party map, which carries
     # every property, matches the record's keys (from_map's fast path).
     name_sort_key: str | None = None
+
+
+@record
+class SegmentChange(_FromMap):
+    """One entry of a customer's computed-segment history."""
+
+    customer_id: str
+    run_id: str
+    on: dt.date
+    at: dt.datetime
+    version: str
+    segment: str
+    value_tier: str
+    need_type: str
+    frequency: float
+    value_score: float
+    potential_score: float
+    dropped: bool = False
+    previous_segment: str | None = None
+    previous_value_tier: str | None = None
+    previous_need_type: str | None = None
+
+
+@record
+class SegmentRun(_FromMap):
+    id: str
+    version: str
+    as_of: dt.date
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    customers: int | None = None
+    first_computed: int | None = None
+    changed: int | None = None
+    dropped: int | None = None
 
 
 @record

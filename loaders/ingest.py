@@ -29,6 +29,9 @@ from loaders.plan import LOAD_PLAN, LoadFile, TableFile, parse_table_file_name
 from queries import Q
 
 DEFAULT_BATCH_SIZE = 1000
+# Load types the cross-sell statistics count (holdings, and who is a customer of which branch): a
+# load writing rows of them marks the statistics stale (graph/crosssell/stats.py).
+_CROSSSELL_INPUTS = frozenset({"holds", "customers"})
 
 
 @dataclass(frozen=True)
@@ -285,11 +288,17 @@ async def load_folder(
         raise LoadFolderError(f"{folder} holds none of the load files ({names})")
     started = time.perf_counter()
     results: list[FileResult] = []
+    crosssell_inputs_written = False
     for spec in LOAD_PLAN:
         for path in inputs.get(spec.name, ()):
-            results.append(await _load_file(db, spec, path, batch_size, progress))
+            result = await _load_file(db, spec, path, batch_size, progress)
+            results.append(result)
+            crosssell_inputs_written |= spec.name in _CROSSSELL_INPUTS and result.loaded > 0
     await _give_parties_name_sort_keys(db)
     await db.run_autocommit(Q.refresh_customer_assets)
+    if crosssell_inputs_written:
+        # The loader does not compare rows with what was there: writing any counts as a change.
+        await db.write(Q.crosssell_mark_stale)
     return LoadSummary(results, time.perf_counter() - started)
 
 

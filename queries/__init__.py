@@ -35,6 +35,18 @@ class Q:
     branch_children_by_ids: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
+    crosssell_affinity: CypherQuery
+    crosssell_customers: CypherQuery
+    crosssell_drop_old: CypherQuery
+    crosssell_mark_stale: CypherQuery
+    crosssell_profiles: CypherQuery
+    crosssell_publish: CypherQuery
+    crosssell_refresh_start: CypherQuery
+    crosssell_release: CypherQuery
+    crosssell_statistics: CypherQuery
+    crosssell_status: CypherQuery
+    crosssell_write_groups: CypherQuery
+    crosssell_write_pairs: CypherQuery
     customer_count_anchors: CypherQuery
     customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
@@ -116,6 +128,14 @@ class Q:
     screening_runs_page: CypherQuery
     search_names_containing: CypherQuery
     search_parties: CypherQuery
+    segment_business: CypherQuery
+    segment_history: CypherQuery
+    segment_last_run: CypherQuery
+    segment_migrations: CypherQuery
+    segment_run_finish: CypherQuery
+    segment_run_start: CypherQuery
+    segment_summary: CypherQuery
+    segment_write: CypherQuery
     set_meta: CypherQuery
     set_name_sort_keys: CypherQuery
     underwriters_by_products: CypherQuery

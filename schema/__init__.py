@@ -15,14 +15,19 @@ from strawberry.tools import merge_types
 from schema.compliance import ComplianceMutation, ComplianceQuery, ComplianceSubscription
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
+from schema.crosssell import REASON_TYPES, CrossSellQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
+from schema.segments import SegmentMutation, SegmentQuery
 from schema.types import CONCRETE_TYPES
 
-Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery, ComplianceQuery))
+Query = merge_types(
+    "Query",
+    (PartyQuery, ProductQuery, OrgQuery, SegmentQuery, CrossSellQuery, ComplianceQuery),
+)
 # Mutations run on graphql-core's executor (schema/core/executor.py compiles queries only).
-Mutation = merge_types("Mutation", (ComplianceMutation,))
+Mutation = merge_types("Mutation", (SegmentMutation, ComplianceMutation))
 Subscription = merge_types("Subscription", (ComplianceSubscription,))
 
 
@@ -62,7 +67,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=list(CONCRETE_TYPES),
+        types=[*CONCRETE_TYPES, *REASON_TYPES],
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not suggestions),
         execution_context_class=RelgraphExecutor if compiled else None,

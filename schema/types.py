@@ -20,6 +20,7 @@ from schema.parties import (
     PartyLinkFields,
 )
 from schema.products import CustomerProductFields, ProductPartyFields
+from schema.segments import CustomerSegmentFields
 
 
 @strawberry.interface(description="A person or company, customer or not.")
@@ -38,7 +39,9 @@ class Company(Party, CompanyBase):
 
 
 @strawberry.type(description="A customer and everything the bank knows about them (客户视图).")
-class Customer(CustomerOrgFields, CustomerProductFields, CustomerPictureFields):
+class Customer(
+    CustomerOrgFields, CustomerProductFields, CustomerPictureFields, CustomerSegmentFields
+):
     pass
 
 

@@ -1,12 +1,20 @@
-"""Loading a folder into the test Neo4j from synchronous test code."""
+"""Loading a folder into the test Neo4j, other database work and the relgraph CLI against it,
+from synchronous test code."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from graph.db import Database, Neo4jConfig
 from loaders.ingest import LoadSummary, load_folder
+
+T = TypeVar("T")
 
 
 def load(config: Neo4jConfig, folder: Path, batch_size: int = 1000) -> LoadSummary:
@@ -18,3 +26,28 @@ def load(config: Neo4jConfig, folder: Path, batch_size: int = 1000) -> LoadSumma
             await db.close()
 
     return asyncio.run(run())
+
+
+def on_database(config: Neo4jConfig, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Runs `work` with a Database of its own, from synchronous test code."""
+
+    async def run() -> T:
+        db = Database(config)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def relgraph_cli(config: Neo4jConfig, *args: str) -> subprocess.CompletedProcess[str]:
+    """`relgraph ARGS` in a process of its own, against the test Neo4j."""
+    return subprocess.run(
+        [sys.executable, "-m", "api", *args],
+        env={**os.environ, "NEO4J_URI": config.uri},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -6,5 +6,5 @@
 party_type: CASE WHEN {{p}}:Person THEN 'PERSON' ELSE 'COMPANY' END,
 is_customer: {{p}}:Customer,
 home_branch_id: head([({{p}})-[:HOME_BRANCH]->(party_home:Branch) | party_home.id]),
-listed: EXISTS { ({{p}})-[:LISTED]->(party_listing:ListEntry {list: 'PROHIBITION'})
-                 WHERE party_listing.delisted_on IS NULL }
+listed:
+  // include: prohibited({{p}})

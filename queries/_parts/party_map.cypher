@@ -3,6 +3,6 @@
 // args: p
 // params: none
 {{p}} {.*, since: toString({{p}}.since), birth_date: toString({{p}}.birth_date),
-  founded: toString({{p}}.founded),
+  founded: toString({{p}}.founded), computed_segment_on: toString({{p}}.computed_segment_on),
   // include: party_derived({{p}})
 }

@@ -129,7 +129,8 @@ CALL (party) {
       // The rest of the linked party only when the selection asks for more than the summary
       // above: a 360 lists dozens of links, mostly by name, and this was half of what it sent.
       other_rest: CASE WHEN $links_full THEN other {.*, since: toString(other.since),
-        birth_date: toString(other.birth_date), founded: toString(other.founded)} END
+        birth_date: toString(other.birth_date), founded: toString(other.founded),
+        computed_segment_on: toString(other.computed_segment_on)} END
     }) AS links
   }
   RETURN size(rows) AS links_total, links

@@ -116,6 +116,11 @@ class Caller:
     def sees_personal_data(self) -> bool:
         return self.principal.sees_personal_data
 
+    def require_role(self, role: Role, action: str) -> None:
+        """FORBIDDEN unless the token grants `role` (jobs such as recomputing segments)."""
+        if role not in self.principal.roles:
+            raise ForbiddenError(f"{action} needs the {role.value} role")
+
     def identifier(self, value: str | None) -> str | None:
         return value if self.sees_personal_data else mask_identifier(value)
 

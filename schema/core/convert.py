@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 Builder = Callable[[type[Any], Any, dict[str, Any]], Any]
 
@@ -49,3 +51,8 @@ def from_record(cls: type[T], record: object, **extra: Any) -> T:
         build = _BUILDERS[key] = _builder(cls, record, key[2])
     result: T = build(cls, record, extra)
     return result
+
+
+def enum_or_none(kind: type[E], value: str | None) -> E | None:
+    """A stored enum value as its enum, None staying None."""
+    return None if value is None else kind(value)

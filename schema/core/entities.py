@@ -105,9 +105,15 @@ class CustomerBase:
     name: str
     party_type: model.PartyType
     since: dt.date | None = strawberry.field(description="Customer since.")
-    segment: model.Segment | None
-    value_tier: model.ValueTier | None
-    need_type: model.NeedType | None
+    segment: model.Segment | None = strawberry.field(
+        description="分类分层 as loaded from the source system; computedSegment has relgraph's."
+    )
+    value_tier: model.ValueTier | None = strawberry.field(
+        description="As loaded from the source system; computedSegment has relgraph's."
+    )
+    need_type: model.NeedType | None = strawberry.field(
+        description="As loaded from the source system; computedSegment has relgraph's."
+    )
     risk_tolerance: model.RiskLevel | None
     assets: float = strawberry.field(description="Sum of current holdings, CNY.")
     on_prohibition_list: bool = strawberry.field(

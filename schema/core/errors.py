@@ -24,8 +24,13 @@ class UnauthenticatedError(ApiError):
     pass
 
 
+class FailedPreconditionError(ApiError):
+    """The request is sound but the system is not ready for it (statistics never computed)."""
+
+
 class ConflictError(ApiError):
-    """The request contradicts the state of what it names (delisting a closed entry, say)."""
+    """The request contradicts the state of what it names or clashes with work in progress
+    (delisting a closed entry, a job that is running)."""
 
 
 class AuditFailedError(ApiError):

@@ -15,15 +15,18 @@ from neo4j import Driver, GraphDatabase
 
 from api.app import create_app
 from api.auth import mint_token
+from api.cli import prepare_area_jobs
 from api.settings import Environment, Settings
 from graph.db import Database, Neo4jConfig
 from graph.local_server import LocalNeo4j, free_port
+from graph.rulebook import default_rulebook
 from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
 from schema.core.access import Role
 from tests.compliance import Planted, compliance_restored, planted_exposures
 from tests.helpers import BANK_CUSTOMERS, BANK_SEED, ApiUser, one
+from tests.loading import on_database
 
 
 @pytest.fixture(scope="session")
@@ -170,3 +173,41 @@ def quiet_company(driver: Driver) -> Iterator[dict[str, Any]]:
         yield {"company": "TST-CO", "exposed": {"TST-OWNER": 1, "TST-EXEC": 1, "TST-SPOUSE": 2}}
     finally:
         driver.execute_query("MATCH (n:Party) WHERE n.id STARTS WITH 'TST-' DETACH DELETE n")
+
+
+# What the segmentation and cross-sell jobs add to a customer (graph/segments.py).
+COMPUTED_PROPERTIES = (
+    "computed_segment",
+    "computed_value_tier",
+    "computed_need_type",
+    "computed_segment_on",
+    "computed_segment_version",
+    "segment_frequency",
+    "segment_value_score",
+    "segment_potential_score",
+)
+
+
+@pytest.fixture(scope="module")
+def segmented(neo4j_config: Neo4jConfig, first_load: LoadSummary, driver: Driver) -> Iterator[None]:
+    """The session's bank as `relgraph demo` leaves it: computed segments and fresh cross-sell
+    statistics, for the tests of one module. Everything the jobs wrote is removed when the module
+    ends, so that tests elsewhere (the loader's counts of the whole graph, the statements' dates)
+    read the bank as loaded; tests that change it put it back."""
+
+    async def jobs(db: Database) -> None:
+        # The demo's own step after a load, so that the tests reading this bank check it.
+        await prepare_area_jobs(db, default_rulebook(), loaded=True)
+
+    on_database(neo4j_config, jobs)
+    yield
+    with driver.session() as session:
+        session.run(
+            "MATCH (n) WHERE n:SegmentChange OR n:SegmentRun OR n:CrossSellStats "
+            "OR n:HoldingCounts OR n:CoHoldingCounts DETACH DELETE n"
+        ).consume()
+        session.run("MATCH (m:RelgraphMeta {key: 'segments_job'}) DELETE m").consume()
+        session.run(
+            "MATCH (c:Customer) WHERE c.computed_segment IS NOT NULL "
+            "REMOVE " + ", ".join(f"c.{name}" for name in COMPUTED_PROPERTIES)
+        ).consume()

@@ -1,0 +1,392 @@
+"""The cross-sell recommender: which products to offer a customer next, why, and what is never
+offered.
+
+A product's score for a customer is the share of their peers (same segment and peer group,
+graph/crosssell/rules.py) holding it, times the lift towards it of each product the customer
+holds (customers holding X also hold Y more often than customers overall), damped by
+`lift_weight`, and optionally the number of linked parties holding it; shares and confidences are
+shrunk towards the scope's overall share, so that a handful of customers cannot make a large
+lift. Products are walked from the highest score down: each one a rule suppresses (held, not on
+sale, above the customer's risk tolerance, or the customer is listed or linked to a listed party)
+is set aside with its reasons, the rest become suggestions until `first` are found.
+
+Everything here reads the graph only: `relgraph eval crosssell` scores this same code against the
+synthetic bank's held-out truth (loaders/synthetic/crosssell_eval.py), which it never sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.crosssell.rules import CrossSellRules, Profile, peer_group
+from graph.crosssell.stats import ScopeStatistics
+from graph.db import Database
+from graph.model import ProductStatus, SuppressionRule
+from graph.records import PartyRecord, to_date
+from queries import Q
+
+# Suppressed products listed at most, however far the walk goes for its suggestions.
+MAX_SUPPRESSED = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    """What the suppression rules read of a product."""
+
+    id: str
+    type: str
+    risk_rating: str
+    status: str
+    issue_date: dt.date | None
+    maturity_date: dt.date | None
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> ProductFacts:
+        id_, type_, risk, status, issued, matures = row
+        return cls(id_, type_, risk, status, to_date(issued), to_date(matures))
+
+
+def product_facts(rows: Sequence[Sequence[Any]]) -> dict[str, ProductFacts]:
+    return {row[0]: ProductFacts.of(row) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedHolder:
+    """A party linked to the customer who holds products now: their company, its owners,
+    executives, legal representative or staff, family, or a colleague (`via` their employer)."""
+
+    party: PartyRecord
+    type: str  # the tie's type: OWNS, EXECUTIVE_OF, LEGAL_REP_OF, EMPLOYED_BY, FAMILY_OF
+    outgoing: bool  # the tie runs from the customer (or the colleague) to the other party
+    via: PartyRecord | None
+    holdings: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerInputs:
+    """A customer as the recommender reads them (queries/crosssell/crosssell_customers.cypher)."""
+
+    customer: PartyRecord
+    owner: bool
+    held: frozenset[str]
+    # The nearest party on an active prohibition list within 2 hops: the parties along the path
+    # after the customer, the listed one last; empty when there is none.
+    listed_path: tuple[PartyRecord, ...]
+    linked: tuple[LinkedHolder, ...]
+
+    @property
+    def profile(self) -> Profile:
+        party = self.customer
+        return Profile(
+            party_type=party.party_type,
+            segment=party.computed_segment or party.segment,
+            birth_date=party.birth_date,
+            size=party.size,
+            institution_type=party.institution_type,
+            owner=self.owner,
+        )
+
+
+async def customer_inputs(
+    db: Database, ids: Sequence[str], today: dt.date, rules: CrossSellRules
+) -> list[CustomerInputs | None]:
+    rows = await db.read(
+        Q.crosssell_customers,
+        {
+            "ids": list(ids),
+            "today": today,
+            "owner_min_share": rules.peer_groups.owner_min_share,
+            "linked_limit": rules.reasons.linked_parties_read,
+        },
+    )
+    found = {row["customer_id"]: _inputs(row) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+def _inputs(row: Mapping[str, Any]) -> CustomerInputs:
+    return CustomerInputs(
+        customer=PartyRecord.from_map(row["customer"]),
+        owner=bool(row["owner"]),
+        held=frozenset(row["held"]),
+        listed_path=tuple(PartyRecord.from_map(p) for p in row["listed_path"]),
+        linked=tuple(
+            LinkedHolder(
+                party=PartyRecord.from_map(item["party"]),
+                type=item["type"],
+                outgoing=item["outgoing"],
+                via=PartyRecord.from_map(item["via"]) if item["via"] else None,
+                holdings=frozenset(item["holdings"]),
+            )
+            for item in row["linked"]
+        ),
+    )
+
+
+# --- what an answer holds ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CoHolding:
+    """Customers holding `held_product_id` (which this customer holds) also hold the product."""
+
+    held_product_id: str
+    product_holders: int  # customers in scope holding the held product
+    co_holders: int  # … of whom hold the suggested product too
+    support: float  # co_holders / customers in scope
+    confidence: float  # co_holders / product_holders
+    lift: float  # confidence / the share of customers in scope holding the suggested product
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarCustomers:
+    """The customer's peers (same segment and peer group) holding the product."""
+
+    segment: str
+    peer_group: str
+    peers: int
+    holding: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedParty:
+    holder: LinkedHolder
+
+
+Reason = CoHolding | SimilarCustomers | LinkedParty
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    rule: SuppressionRule
+    detail: str
+    # Evidence, by rule: the product's status and dates (NOT_ON_SALE), its rating and the
+    # customer's tolerance (ABOVE_RISK_TOLERANCE), the path to the listed party
+    # (LINKED_TO_LISTED_PARTY; parties the caller may not see are left out by the API).
+    product_status: str | None = None
+    product_risk: str | None = None
+    customer_tolerance: str | None = None
+    listed_path: tuple[PartyRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    product_id: str
+    rank: int
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    product_id: str
+    score: float
+    suppressions: tuple[Suppression, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    suggestions: list[Suggestion]
+    suppressed: list[Suppressed]
+    # Why nothing at all is offered to this customer (listed, or linked to a listed party).
+    blocked: list[Suppression]
+    peer_group: str
+
+
+# --- suppression --------------------------------------------------------------------------
+
+
+def customer_blocks(inputs: CustomerInputs) -> list[Suppression]:
+    blocks = []
+    if inputs.customer.listed:
+        blocks.append(
+            Suppression(
+                SuppressionRule.CUSTOMER_PROHIBITED, "the customer is on a prohibition list"
+            )
+        )
+    if inputs.listed_path:
+        hops = len(inputs.listed_path)
+        blocks.append(
+            Suppression(
+                SuppressionRule.LINKED_TO_LISTED_PARTY,
+                f"linked to a party on a prohibition list {hops} hop{'s' if hops > 1 else ''} away",
+                listed_path=inputs.listed_path,
+            )
+        )
+    return blocks
+
+
+def on_sale(product: ProductFacts, today: dt.date) -> bool:
+    return (
+        product.status == ProductStatus.ACTIVE
+        and (product.issue_date is None or product.issue_date <= today)
+        and (product.maturity_date is None or product.maturity_date > today)
+    )
+
+
+def product_suppressions(
+    product: ProductFacts, inputs: CustomerInputs, today: dt.date, rules: CrossSellRules
+) -> list[Suppression]:
+    found = []
+    if product.id in inputs.held:
+        found.append(Suppression(SuppressionRule.ALREADY_HELD, "the customer holds it"))
+    if not on_sale(product, today):
+        found.append(
+            Suppression(
+                SuppressionRule.NOT_ON_SALE,
+                _not_on_sale(product, today),
+                product_status=product.status,
+            )
+        )
+    tolerance = inputs.customer.risk_tolerance
+    if product.type in rules.suppression.suitability_types and (
+        tolerance is None or product.risk_rating > tolerance
+    ):
+        found.append(
+            Suppression(
+                SuppressionRule.ABOVE_RISK_TOLERANCE,
+                f"rated {product.risk_rating}, above the customer's tolerance {tolerance}"
+                if tolerance
+                else f"rated {product.risk_rating}; the customer has no risk tolerance on record",
+                product_risk=product.risk_rating,
+                customer_tolerance=tolerance,
+            )
+        )
+    return found
+
+
+def _not_on_sale(product: ProductFacts, today: dt.date) -> str:
+    if product.status != ProductStatus.ACTIVE:
+        return f"the product is {product.status}"
+    if product.issue_date is not None and product.issue_date > today:
+        return f"not on sale before {product.issue_date.isoformat()}"
+    assert product.maturity_date is not None
+    return f"matured on {product.maturity_date.isoformat()}"
+
+
+# --- ranking --------------------------------------------------------------------------------
+
+
+def scores(
+    inputs: CustomerInputs,
+    group: str,
+    stats: ScopeStatistics,
+    linked: Sequence[LinkedHolder],
+    rules: CrossSellRules,
+) -> dict[str, float]:
+    """log score of every product the scope's customers or the customer's linked parties hold."""
+    scoring = rules.scoring
+    total = dict(stats.log_peer_shares(group, scoring.peer_prior))
+    for product in {p for holder in linked for p in holder.holdings} - total.keys():
+        total[product] = math.log(stats.base_rate(product))
+    for held in inputs.held:
+        lifts, rest = stats.log_lifts(held, scoring.co_holding_prior)
+        weight = scoring.lift_weight
+        for product in total:
+            total[product] += weight * lifts.get(product, rest)
+    if scoring.linked_party_weight:
+        holding: dict[str, int] = {}
+        for holder in linked:
+            for product in holder.holdings:
+                holding[product] = holding.get(product, 0) + 1
+        for product, count in holding.items():
+            total[product] += scoring.linked_party_weight * math.log1p(count)
+    return total
+
+
+def walk(
+    ranked: Sequence[tuple[str, float]],
+    inputs: CustomerInputs,
+    products: Mapping[str, ProductFacts],
+    today: dt.date,
+    rules: CrossSellRules,
+    first: int,
+    reasons: Callable[[str], tuple[Reason, ...]] = lambda _: (),
+) -> tuple[list[Suggestion], list[Suppressed], list[Suppression]]:
+    """Takes products in order of score, setting aside those a rule suppresses, until `first`
+    suggestions are found (for a blocked customer, until `first` products were set aside)."""
+    blocks = customer_blocks(inputs)
+    suggestions: list[Suggestion] = []
+    suppressed: list[Suppressed] = []
+    for product_id, score in ranked:
+        if len(suggestions) >= first or (blocks and len(suppressed) >= first):
+            break
+        product = products.get(product_id)
+        if product is None:
+            continue
+        found = product_suppressions(product, inputs, today, rules) + blocks
+        if found:
+            if len(suppressed) < MAX_SUPPRESSED:
+                suppressed.append(Suppressed(product_id, score, tuple(found)))
+            continue
+        suggestions.append(Suggestion(product_id, len(suggestions) + 1, score, reasons(product_id)))
+    return suggestions, suppressed, blocks
+
+
+def by_score(values: Mapping[str, float]) -> list[tuple[str, float]]:
+    return sorted(values.items(), key=lambda item: (-item[1], item[0]))
+
+
+def recommend(
+    inputs: CustomerInputs,
+    stats: ScopeStatistics,
+    products: Mapping[str, ProductFacts],
+    today: dt.date,
+    rules: CrossSellRules,
+    first: int,
+    linked: Sequence[LinkedHolder] | None = None,
+) -> Recommendation:
+    """`linked`: the linked parties the caller may see (default: all of them)."""
+    shown = list(inputs.linked if linked is None else linked)
+    group = peer_group(inputs.profile, today, rules.peer_groups)
+    ranked = [
+        (product, _bounded(score))
+        for product, score in by_score(scores(inputs, group, stats, shown, rules))
+    ]
+    segment = inputs.profile.segment or "UNSEGMENTED"
+
+    def reasons(product_id: str) -> tuple[Reason, ...]:
+        return _reasons(product_id, inputs, group, segment, stats, shown, rules)
+
+    suggestions, suppressed, blocked = walk(ranked, inputs, products, today, rules, first, reasons)
+    return Recommendation(suggestions, suppressed, blocked, group)
+
+
+def _bounded(log_score: float) -> float:
+    """A log score as a number from 0 to 1 that keeps the order: odds s as s / (1 + s)."""
+    return 1.0 / (1.0 + math.exp(-log_score))
+
+
+def _reasons(
+    product_id: str,
+    inputs: CustomerInputs,
+    group: str,
+    segment: str,
+    stats: ScopeStatistics,
+    linked: Sequence[LinkedHolder],
+    rules: CrossSellRules,
+) -> tuple[Reason, ...]:
+    found: list[Reason] = []
+    peers = stats.peer_customers.get(group, 0)
+    holding = stats.peer_holders.get(group, Counter()).get(product_id, 0)
+    if holding:
+        found.append(SimilarCustomers(segment, group, peers, holding, holding / peers))
+    co_holding = []
+    for held in sorted(inputs.held):
+        both = stats.co_holders.get(held, Counter()).get(product_id, 0)
+        lift = stats.lift(held, product_id)
+        if both >= rules.reasons.min_co_holders and lift > 1.0:
+            holders = stats.holders[held]
+            co_holding.append(
+                CoHolding(held, holders, both, both / stats.customers, both / holders, lift)
+            )
+    co_holding.sort(key=lambda reason: (-reason.lift, reason.held_product_id))
+    found.extend(co_holding[: rules.reasons.co_holding])
+    holders_of = [holder for holder in linked if product_id in holder.holdings]
+    found.extend(LinkedParty(holder) for holder in holders_of[: rules.reasons.linked_parties])
+    return tuple(found)
