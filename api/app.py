@@ -454,7 +454,11 @@ class _GraphQLApp(GraphQL[Context, None]):
         the whole request (__call__), never a GraphQL error beside data."""
         state = _state(request)
         principal = state.tokens.principal(request.headers.get("authorization"))
-        return Context(state.db, await state.callers(principal))
+        return Context(
+            state.db,
+            await state.callers(principal),
+            opportunity_policy=state.opportunity_policy,
+        )
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -497,6 +501,7 @@ class AppState:
         self.db = db
         self.callers = CallerResolver(db)
         self.tokens = TokenVerifier(settings)
+        self.opportunity_policy = settings.opportunity_policy()
         self.schema_applied = False
 
     async def ensure_schema(self) -> None:

@@ -16,6 +16,8 @@ from graphql.error import GraphQLError
 from api.middleware import REQUEST_ID
 from graph.db import GraphUnavailable, QueryTimedOut
 from schema.core.errors import (
+    ConflictError,
+    FailedPreconditionError,
     ForbiddenError,
     InvalidArgumentError,
     NotFoundError,
@@ -29,6 +31,8 @@ ERROR_CODES: dict[type[Exception], str] = {
     ForbiddenError: "FORBIDDEN",
     InvalidArgumentError: "INVALID_ARGUMENT",
     UnauthenticatedError: "UNAUTHENTICATED",
+    ConflictError: "CONFLICT",
+    FailedPreconditionError: "FAILED_PRECONDITION",
     GraphUnavailable: "SERVICE_UNAVAILABLE",
     QueryTimedOut: "TIMEOUT",
 }

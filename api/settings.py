@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.db import Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j
+from graph.opportunities import DEFAULT_RULES_FILE, OpportunityPolicy
 
 DEV_JWT_SECRET = "relgraph-dev-secret-change-me-0123456789"  # noqa: S105 - dev only, refused in prod
 
@@ -61,12 +62,26 @@ class Settings(BaseSettings):
     demo_customers: int = Field(default=10_000, ge=500)
     demo_seed: int = 42
 
+    # Opportunities (商机): the push-rule file, grade thresholds on the score (A at or above
+    # grade_a, B at or above grade_b, else C), how long one stays open, the largest screening list.
+    push_rules_file: Path = DEFAULT_RULES_FILE
+    opportunity_grade_a: float = Field(default=0.6, gt=0, le=1)
+    opportunity_grade_b: float = Field(default=0.4, gt=0, le=1)
+    opportunity_ttl_days: int = Field(default=90, ge=1)
+    screening_limit: int = Field(default=5000, ge=1, le=100_000)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _grades_in_order(self) -> Settings:
+        if self.opportunity_grade_b > self.opportunity_grade_a:
+            raise ValueError("RELGRAPH_OPPORTUNITY_GRADE_B must not be above GRADE_A")
+        return self
 
     @model_validator(mode="after")
     def _secret_long_enough(self) -> Settings:
@@ -91,6 +106,15 @@ class Settings(BaseSettings):
             port=self.neo4j_port,
             heap_mb=self.neo4j_heap_mb,
             page_cache_mb=self.neo4j_pagecache_mb,
+        )
+
+    def opportunity_policy(self) -> OpportunityPolicy:
+        return OpportunityPolicy(
+            grade_a=self.opportunity_grade_a,
+            grade_b=self.opportunity_grade_b,
+            ttl_days=self.opportunity_ttl_days,
+            rules_file=self.push_rules_file,
+            screening_limit=self.screening_limit,
         )
 
     def neo4j_config(self) -> Neo4jConfig:

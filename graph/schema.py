@@ -22,6 +22,7 @@ UNIQUE_ID_LABELS: tuple[str, ...] = (
     "RiskWarning",
     "Interaction",
     "ListEntry",
+    "Opportunity",
 )
 
 
@@ -58,6 +59,16 @@ LEDGER_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
+# Opportunities (graph/opportunities.py): an open one holds the key of its target and product
+# line, so there is never a second open opportunity for the same target and product.
+OPPORTUNITY_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "opportunity_open_key",
+        "CREATE CONSTRAINT opportunity_open_key IF NOT EXISTS "
+        "FOR (n:Opportunity) REQUIRE n.open_key IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -77,6 +88,10 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ("list_entry_list", "CREATE INDEX list_entry_list IF NOT EXISTS FOR (n:ListEntry) ON (n.list)"),
     ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
     ("fee_due_on", "CREATE INDEX fee_due_on IF NOT EXISTS FOR (n:Fee) ON (n.due_on)"),
+    (
+        "opportunity_status",
+        "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
+    ),
     # The cjk analyzer indexes Chinese as overlapping bigrams, so part of a name finds the whole.
     (
         "party_names",
@@ -90,11 +105,13 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
-CONSTRAINT_NAMES = frozenset(name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS))
+CONSTRAINT_NAMES = frozenset(
+    name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *OPPORTUNITY_CONSTRAINTS)
+)
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *INDEXES):
+    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *OPPORTUNITY_CONSTRAINTS, *INDEXES):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -27,8 +27,11 @@ class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
     branch_children_by_ids: CypherQuery
+    branch_staffing: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
+    company_staff_links: CypherQuery
+    corporate_background: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
     customers_by_name_asc: CypherQuery
@@ -42,6 +45,7 @@ class Q:
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
+    holding_of_product: CypherQuery
     issuers_by_products: CypherQuery
     ledger_append: CypherQuery
     ledger_entries_from: CypherQuery
@@ -72,17 +76,27 @@ class Q:
     load_tags: CypherQuery
     load_underwrote: CypherQuery
     load_works_at: CypherQuery
+    opportunities_by_ids: CypherQuery
+    opportunities_expire: CypherQuery
+    opportunities_of_owner: CypherQuery
+    opportunities_upsert: CypherQuery
+    opportunity_actor: CypherQuery
+    opportunity_stats: CypherQuery
+    opportunity_transition: CypherQuery
     ownership_edges_down: CypherQuery
     ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
     parties_without_name_sort_key: CypherQuery
     party_details_by_ids: CypherQuery
+    person_company_links: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
     refresh_customer_assets: CypherQuery
+    screening_candidates: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
     set_name_sort_keys: CypherQuery
+    staff_pool: CypherQuery
     underwriters_by_products: CypherQuery
 
 

@@ -114,6 +114,22 @@ class Caller:
     def sees_personal_data(self) -> bool:
         return self.principal.sees_personal_data
 
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.principal.roles
+
+    def require_role(self, *roles: Role) -> None:
+        """FORBIDDEN unless the token grants one of `roles`."""
+        if not self.principal.roles & set(roles):
+            names = ", ".join(r.value for r in roles)
+            raise ForbiddenError(f"this needs one of the access roles {names}")
+
+    def require_branch(self, branch_id: str) -> None:
+        """FORBIDDEN unless `branch_id` is within the caller's branch scope."""
+        branches = self.visibility.branches
+        if branches is not None and branch_id not in branches:
+            raise ForbiddenError(f"branch {branch_id!r} is outside your scope")
+
     def identifier(self, value: str | None) -> str | None:
         return value if self.sees_personal_data else mask_identifier(value)
 

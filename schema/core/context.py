@@ -20,6 +20,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from graph.db import Database
+from graph.opportunities import OpportunityPolicy
 from schema.core.access import Caller, Visibility
 
 K = TypeVar("K", bound=Hashable)
@@ -121,11 +122,19 @@ class Loaders:
 
 
 class Context(BaseContext):
-    def __init__(self, db: Database, caller: Caller, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        caller: Caller,
+        today: dt.date | None = None,
+        opportunity_policy: OpportunityPolicy | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.caller = caller
         self.today = today or dt.date.today()
+        # Grades, expiry and the push-rule file (api/settings.py).
+        self.opportunity_policy = opportunity_policy or OpportunityPolicy()
         self.loaders = Loaders(LoaderEnv(db, self.today, caller.visibility))
 
     @property

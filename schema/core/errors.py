@@ -22,3 +22,22 @@ class InvalidArgumentError(ApiError):
 
 class UnauthenticatedError(ApiError):
     pass
+
+
+class ConflictError(ApiError):
+    """The request conflicts with the current state of what it names."""
+
+
+class FailedPreconditionError(ApiError):
+    """Something the request relies on is not so (a holding not on record, a rule file with
+    problems); it may succeed once that is put right."""
+
+
+class ActorNotAllowedError(ForbiddenError):
+    """The caller may not take this action on this item (not its owner, their branch head or an
+    admin)."""
+
+
+class IllegalTransitionError(ConflictError):
+    """The item's status cannot change the way the action asks (an opportunity already closed,
+    or changed by someone else meanwhile)."""
