@@ -128,6 +128,10 @@ class CallerResolver:
                 del self._entries[principal]
             raise
 
+    def forget(self) -> None:
+        """Drops every remembered caller: the next request of each looks them up again."""
+        self._entries.clear()
+
     async def _lookup(self, principal: Principal) -> Caller:
         (employee,) = await employees_by_ids(self._db, [principal.employee_id])
         if employee is None:

@@ -20,6 +20,7 @@ from neo4j import Driver
 
 from api import app as app_module
 from api.app import create_app
+from api.auth import CallerResolver
 from api.middleware import RequestIdFilter
 from api.settings import Environment, Settings
 from graph import parties
@@ -344,6 +345,14 @@ def test_statements_past_their_timeout_are_stopped(neo4j_config: Neo4jConfig) ->
     assert asyncio.run(run()) < 30
 
 
+def warm_caller(client: TestClient, user: ApiUser) -> None:
+    """Looks the caller up afresh, so that their remembered record (kept for a minute) cannot
+    expire during the request measured next and add a lookup to its statements."""
+    callers: CallerResolver = client.app.state.relgraph.callers  # type: ignore[attr-defined]
+    callers.forget()
+    gql(client, "{ __typename }", user.headers)
+
+
 NESTED = """
 query($first: Int) {
   customers(first: $first) {
@@ -364,7 +373,7 @@ def test_nested_selections_cost_the_same_statements_for_5_or_100_customers(
     db: Database = client.app.state.relgraph.db  # type: ignore[attr-defined]
 
     def statements(first: int) -> int:
-        gql(client, NESTED, admin.headers, first=1)  # warm the caller's scope cache
+        warm_caller(client, admin)
         before = db.statements_run
         body = gql(client, NESTED, admin.headers, first=first)
         assert "errors" not in body
@@ -408,6 +417,7 @@ def test_a_customer_selection_through_fragments_and_variables_is_fetched_at_once
     customer_id = customer_id["customers"]["edges"][0]["node"]["id"]
 
     def statements(query: str, **variables: Any) -> tuple[int, dict[str, Any]]:
+        warm_caller(client, admin)
         before = db.statements_run
         body = gql(client, query, admin.headers, id=customer_id, **variables)
         assert "errors" not in body, body["errors"]
