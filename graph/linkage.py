@@ -8,7 +8,6 @@ see is not shown, and adds nothing to a share they see.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -35,8 +34,8 @@ from graph.records import PartyRecord
 from queries import Q
 
 Scope = list[str] | None
-# Corporate backgrounds worked out at once while linking persons to companies through chains.
-CHAIN_CONCURRENCY = 8
+# Corporate backgrounds read in one statement while linking persons to companies through chains.
+BACKGROUNDS_PER_STATEMENT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,39 +121,48 @@ class Background:
     stakes: dict[tuple[str, str], Decimal]
 
 
-async def corporate_background(
+async def corporate_backgrounds(
     db: Database,
-    person_id: str,
+    person_ids: Sequence[str],
     as_of: dt.date,
     scope: Scope,
     max_depth: int = ownership.MAX_DEPTH,
-) -> Background:
-    """The companies `person_id` owns (directly, and through chains of companies), runs,
-    legally represents or works for on `as_of`, among those the caller may see: the ties, the
-    effective share with its strongest paths, the company's facts. Companies the person controls
-    come first."""
-    rows, stakes = await asyncio.gather(
-        db.read(
-            Q.corporate_background,
-            {"id": person_id, "as_of": as_of, "max_depth": max_depth, "scope": scope},
-        ),
-        ownership.stakes_below(db, person_id, as_of, max_depth),
+) -> list[Background]:
+    """For each of `person_ids`, the companies the person owns (directly, and through chains of
+    companies), runs, legally represents or works for on `as_of`, among those the caller may
+    see: the ties, the effective share with its strongest paths, the company's facts. Companies
+    the person controls come first. One statement for them all."""
+    rows = await db.read(
+        Q.corporate_background,
+        {"ids": list(person_ids), "as_of": as_of, "max_depth": max_depth, "scope": scope},
     )
-    if not rows:
-        return Background([], {}, {})
+    found = {r["person_id"]: _background(r, max_depth) for r in rows}
+    return [found.get(i, Background([], {}, {})) for i in person_ids]
+
+
+def _background(row: Mapping[str, Any], max_depth: int) -> Background:
+    person_id = row["person_id"]
     companies = {
         c["party"]["id"]: CompanyFacts.from_row(c["party"], c["manager_id"], c["held"])
-        for c in rows[0]["companies"]
+        for c in row["companies"]
         if c["visible"]
     }
-    seen = [
-        s
-        for s in stakes
-        if (s.owner == person_id or s.owner in companies) and s.company in companies
+    # The stakes a path may follow: the person's own and those of companies the caller may see,
+    # in companies the caller may see; a hidden company adds nothing to a share that is shown.
+    stakes = [
+        ownership.Stake(person_id, t["company_id"], Decimal(t["share"]))
+        for t in row["ties"]
+        if t["type"] == "OWNS" and t["share"] and t["company_id"] in companies
+    ] + [
+        ownership.Stake(c["party"]["id"], s["company_id"], Decimal(s["share"]))
+        for c in row["companies"]
+        if c["party"]["id"] in companies
+        for s in c["stakes"]
+        if s["company_id"] in companies and s["share"]
     ]
-    holdings = ownership.effective_holdings(seen, person_id, max_depth)
+    holdings = ownership.effective_holdings(stakes, person_id, max_depth)
     ties: dict[str, list[TieFacts]] = defaultdict(list)
-    for tie in rows[0]["ties"]:
+    for tie in row["ties"]:
         if tie["company_id"] in companies:
             ties[tie["company_id"]].append(TieFacts.from_map(tie))
     entries = [
@@ -169,7 +177,7 @@ async def corporate_background(
             e.company.party.id,
         )
     )
-    return Background(entries, companies, {(s.owner, s.company): s.share for s in seen})
+    return Background(entries, companies, {(s.owner, s.company): s.share for s in stakes})
 
 
 _ROLE_RANK = {
@@ -438,24 +446,16 @@ async def _person_to_company(
             candidate = _person_candidate(person, manager, company, ties, effective)
             if candidate is not None:
                 found.append(candidate)
-    limit = asyncio.Semaphore(CHAIN_CONCURRENCY)
-
-    async def through_chains(person: PartyRecord, manager: str | None) -> list[LinkageCandidate]:
-        async with limit:
-            background = await corporate_background(db, person.id, as_of, scope)
-        return [
-            c
-            for entry in background.entries
-            if (
-                c := _person_candidate(
+    for start in range(0, len(chained), BACKGROUNDS_PER_STATEMENT):
+        batch = chained[start : start + BACKGROUNDS_PER_STATEMENT]
+        backgrounds = await corporate_backgrounds(db, [p.id for p, _ in batch], as_of, scope)
+        for (person, manager), background in zip(batch, backgrounds, strict=True):
+            for entry in background.entries:
+                candidate = _person_candidate(
                     person, manager, entry.company, entry.ties, entry.effective, background
                 )
-            )
-            is not None
-        ]
-
-    for more in await asyncio.gather(*(through_chains(p, m) for p, m in chained)):
-        found.extend(more)
+                if candidate is not None:
+                    found.append(candidate)
     return found
 
 

@@ -220,3 +220,4 @@ class ReceivingRole(StrEnum):
     BRANCH_MARKETING = "BRANCH_MARKETING"  # a customer manager of a branch
     BRANCH_HEAD = "BRANCH_HEAD"  # the head of a branch
     CENTER = "CENTER"  # a specialised centre's product specialists (跨机构联动)
+    EMPLOYEE = "EMPLOYEE"  # one employee, named by the rule

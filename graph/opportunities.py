@@ -128,11 +128,17 @@ class OpportunityPolicy:
         return OpportunityGrade.C
 
 
-async def checked_rules(db: Database, policy: OpportunityPolicy) -> tuple[PushRules, Directory]:
+@dataclass(frozen=True)
+class RulesInForce:
+    rules: PushRules
+    directory: Directory  # the branches and staff the rules were checked against and route to
+
+
+async def checked_rules(db: Database, policy: OpportunityPolicy) -> RulesInForce:
     """The push rules, checked against the bank's branches before anything is routed with them
     (PushRulesInvalid lists every problem), and the directory they route to."""
     directory = await load_directory(db)
-    return load_rules(policy.rules_file, directory), directory
+    return RulesInForce(load_rules(policy.rules_file, directory), directory)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,7 +386,8 @@ async def generate(
     longer finds (OPEN only: accepted work stays with its owner) and every open one past its
     expiry date. The rules are checked before anything is written."""
     started = time.perf_counter()
-    rules, directory = await checked_rules(db, policy)
+    in_force = await checked_rules(db, policy)
+    rules, directory = in_force.rules, in_force.directory
     run_id = new_id()
     branch_ids = sorted(directory.branches)
     chunks = [
@@ -490,7 +497,8 @@ async def screen(
 ) -> ScreeningResult:
     """The customers in scope matching `where` who lack `product` become opportunities (one per
     customer; one already open for the customer and product is refreshed or kept)."""
-    rules, directory = await checked_rules(db, policy)
+    in_force = await checked_rules(db, policy)
+    rules, directory = in_force.rules, in_force.directory
     rows = await db.read(
         Q.screening_candidates,
         {

@@ -66,7 +66,7 @@ _CONDITIONS: dict[str, frozenset[str] | None] = {
     "party_type": frozenset(PartyType),
     "branch": None,
 }
-_RULE_KEYS = frozenset({"name", "priority", "role", "institution", *_CONDITIONS})
+_RULE_KEYS = frozenset({"name", "priority", "role", "institution", "employee", *_CONDITIONS})
 _TOP_KEYS = frozenset({"version", "rule"})
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -115,7 +115,8 @@ class Rule:
     line: int
     priority: int | None
     role: ReceivingRole
-    institution: str | None  # HOME or a branch id; None for CUSTOMER_MANAGER
+    institution: str | None  # HOME or a branch id; None for CUSTOMER_MANAGER and EMPLOYEE
+    employee_id: str | None = None  # EMPLOYEE: the one named
     # Each condition: the values allowed, None when the rule does not constrain it.
     kinds: frozenset[str] | None = None
     grades: frozenset[str] | None = None
@@ -242,6 +243,10 @@ class PushRules:
 
 
 def _receiver(rule: Rule, item: RouteInput, directory: Directory) -> Routed | None:
+    if rule.role is ReceivingRole.EMPLOYEE:
+        assert rule.employee_id is not None
+        branch = directory.branch_of_employee.get(rule.employee_id)
+        return None if branch is None else Routed(rule, rule.role, branch, rule.employee_id)
     if rule.role is ReceivingRole.CUSTOMER_MANAGER:
         manager = item.manager_id
         branch = directory.branch_of_employee.get(manager) if manager else None
@@ -364,7 +369,7 @@ class _Reader:
             reported = len(self.problems)
             conditions[key] = self.values(index, key, table.get(key), allowed)
             ok = ok and len(self.problems) == reported
-        role, institution = self.route(index, table)
+        role, institution, employee = self.route(index, table)
         if not ok or role is None:
             return None
         return Rule(
@@ -373,6 +378,7 @@ class _Reader:
             priority=priority,
             role=role,
             institution=institution,
+            employee_id=employee,
             kinds=conditions["kind"],
             grades=conditions["grade"],
             segments=conditions["segment"],
@@ -417,7 +423,8 @@ class _Reader:
 
     def route(
         self, index: int, table: Mapping[str, Any]
-    ) -> tuple[ReceivingRole | None, str | None]:
+    ) -> tuple[ReceivingRole | None, str | None, str | None]:
+        """(role, institution, employee), or Nones after reporting a problem."""
         raw_role = table.get("role")
         line = self.key_line(index, "role")
         if raw_role not in set(ReceivingRole):
@@ -427,33 +434,48 @@ class _Reader:
                 if raw_role is not None
                 else "a rule needs a `role`",
             )
-            return None, None
+            return None, None, None
         role = ReceivingRole(raw_role)
         institution = table.get("institution")
         where = self.key_line(index, "institution")
+        employee = table.get("employee")
+        if role is ReceivingRole.EMPLOYEE:
+            if institution is not None:
+                self.problem(where, "EMPLOYEE goes to the employee named: no institution")
+                return None, None, None
+            if not isinstance(employee, str) or employee not in self.directory.branch_of_employee:
+                self.problem(
+                    self.key_line(index, "employee"),
+                    f"EMPLOYEE needs the id of an employee working now, got {employee!r}",
+                )
+                return None, None, None
+            return role, None, employee
+        if employee is not None:
+            self.problem(self.key_line(index, "employee"), "`employee` goes with role EMPLOYEE")
+            return None, None, None
         if role is ReceivingRole.CUSTOMER_MANAGER:
             if institution is not None:
                 self.problem(
                     where, "CUSTOMER_MANAGER goes to the customer's manager: no institution"
                 )
-                return None, None
-            return role, None
+                return None, None, None
+            return role, None, None
         if not isinstance(institution, str):
             self.problem(where, f"{role.value} needs an `institution`: {HOME!r} or a branch id")
-            return None, None
+            return None, None, None
         if institution == HOME:
             if role is ReceivingRole.CENTER:
                 self.problem(where, "CENTER needs the id of a specialised centre, not HOME")
-                return None, None
-            return role, institution
+                return None, None, None
+            return role, institution, None
         branch = self.directory.branches.get(institution)
         if branch is None:
             self.problem(where, f"unknown branch {institution!r}")
-            return None, None
+            return None, None, None
         if role is ReceivingRole.CENTER and branch.kind != BranchKind.CENTER:
             self.problem(where, f"{institution!r} is a {branch.kind}, not a specialised centre")
-            return None, None
-        return role, institution
+            return None, None, None
+        return role, institution, None
 
     def check_overlaps(self, rules: Sequence[Rule]) -> None:
         """Two rules that can match the same business must have distinct priorities."""

@@ -14,12 +14,14 @@ from strawberry.tools import merge_types
 
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
+from schema.linkage import LinkageQuery, OpportunityMutation, OpportunityQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
 from schema.types import CONCRETE_TYPES
 
-Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery))
+Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery, LinkageQuery, OpportunityQuery))
+Mutation = merge_types("Mutation", (OpportunityMutation,))
 
 
 class RelgraphSchema(strawberry.Schema):
@@ -56,6 +58,7 @@ def build_schema(
     internals.require()
     return RelgraphSchema(
         query=Query,
+        mutation=Mutation,
         types=list(CONCRETE_TYPES),
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not suggestions),

@@ -1,10 +1,12 @@
-// A person's corporate background (公私联动): their ties to companies on $as_of (owner,
-// executive, legal representative, employee) and every company their shareholdings reach within
-// $max_depth hops, each company with whether the caller may see it, its primary manager and the
-// product types it holds. Effective shares are worked out from graph/ownership.py's stakes.
-// params: $id, $as_of, $max_depth, $scope
-// returns: ties, companies
-MATCH (person:Person {id: $id})
+// Corporate backgrounds (公私联动) of the persons $ids: each person's ties to companies on $as_of
+// (owner, executive, legal representative, employee) and every company their shareholdings reach
+// within $max_depth hops, each company with whether the caller may see it, its primary manager,
+// the product types it holds and its own stakes in companies on $as_of (graph/ownership.py works
+// effective shares out of the person's and these stakes).
+// params: $ids, $as_of, $max_depth, $scope
+// returns: person_id, ties, companies
+UNWIND $ids AS id
+MATCH (person:Person {id: id})
 WITH person, COLLECT {
   MATCH (person)-[tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY]->(tied:Company)
   WHERE
@@ -13,7 +15,7 @@ WITH person, COLLECT {
     // include: tie_fields(tie)
   }
 } AS ties
-WITH ties, COLLECT {
+WITH person, ties, COLLECT {
   MATCH (person)-[tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY]->(company:Company)
   WHERE
     // include: valid_on(tie)
@@ -25,7 +27,7 @@ WITH ties, COLLECT {
   )
   RETURN company
 } AS companies
-RETURN ties, [company IN companies | {
+RETURN person.id AS person_id, ties, [company IN companies | {
   party:
     // include: party_map(company)
   ,
@@ -37,4 +39,11 @@ RETURN ties, [company IN companies | {
   ,
   held:
     // include: held_types(company)
+  ,
+  stakes: COLLECT {
+    MATCH (company)-[stake:OWNS]->(owned:Company)
+    WHERE
+      // include: valid_on(stake)
+    RETURN {company_id: owned.id, share: toString(stake.share)}
+  }
 }] AS companies

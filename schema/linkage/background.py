@@ -3,7 +3,6 @@ of companies), run, legally represent or work for, and what the bank does with e
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from decimal import Decimal
 from itertools import pairwise
@@ -26,9 +25,6 @@ from schema.core.entities import (
 )
 from schema.core.loaders import EMPLOYEES
 from schema.linkage.links import fraction
-
-# Backgrounds worked out at once for one request (each is two statements).
-CONCURRENCY = 8
 
 
 @strawberry.type(description="One ownership path: the parties from the owner down to the company.")
@@ -125,15 +121,7 @@ def _tie(
 
 
 async def _backgrounds(env: LoaderEnv, ids: list[str], as_of: dt.date) -> list[Background]:
-    limit = asyncio.Semaphore(CONCURRENCY)
-
-    async def one(person_id: str) -> Background:
-        async with limit:
-            return await linkage.corporate_background(
-                env.db, person_id, as_of, env.visibility.cypher_scope
-            )
-
-    return await asyncio.gather(*(one(i) for i in ids))
+    return await linkage.corporate_backgrounds(env.db, ids, as_of, env.visibility.cypher_scope)
 
 
 BACKGROUNDS: BatchLoad[ParamKey[dt.date], Background] = BatchLoad(
