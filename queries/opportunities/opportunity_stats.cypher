@@ -12,5 +12,7 @@ WHERE institution.id IN $branch_ids
 WITH collect(o) AS found
 RETURN size(found) AS total,
   [grade IN ['A', 'B', 'C'] | {key: grade, n: size([o IN found WHERE o.grade = grade])}] AS by_grade,
-  COLLECT { UNWIND found AS o RETURN {key: o.kind, n: count(*)} AS c ORDER BY c.key } AS by_kind,
-  COLLECT { UNWIND found AS o RETURN {key: o.status, n: count(*)} AS c ORDER BY c.key } AS by_status
+  COLLECT { UNWIND found AS o WITH o.kind AS key, count(*) AS n
+            RETURN {key: key, n: n} ORDER BY key } AS by_kind,
+  COLLECT { UNWIND found AS o WITH o.status AS key, count(*) AS n
+            RETURN {key: key, n: n} ORDER BY key } AS by_status
