@@ -118,7 +118,8 @@ CUSTOMER_PAGE_QUERIES: dict[tuple[str, bool], CypherQuery] = {
 }
 
 
-def _filter_params(scope: Scope, where: CustomerFilter) -> dict[str, Any]:
+def filter_params(scope: Scope, where: CustomerFilter) -> dict[str, Any]:
+    """The parameters of queries/_parts/customer_filter.cypher and $scope."""
     return {
         "scope": scope,
         "segment": where.segment,
@@ -142,14 +143,14 @@ async def customers_page(
     """A page of customers and whether more follow (one extra row is read to tell)."""
     rows = await db.read(
         CUSTOMER_PAGE_QUERIES[(sort, descending)],
-        {**_filter_params(scope, where), "offset": offset, "limit": first + 1},
+        {**filter_params(scope, where), "offset": offset, "limit": first + 1},
     )
     records = [PartyRecord.from_map(r["party"]) for r in rows]
     return records[:first], len(records) > first
 
 
 async def count_customers(db: Database, scope: Scope, where: CustomerFilter) -> int:
-    rows = await db.read(Q.customers_count, _filter_params(scope, where))
+    rows = await db.read(Q.customers_count, filter_params(scope, where))
     return int(rows[0]["total"])
 
 
