@@ -502,9 +502,8 @@ async def screen(
     rows = await db.read(
         Q.screening_candidates,
         {
-            **filter_params(scope, where),
+            **filter_params(scope, where, today),
             "product": product.value,
-            "as_of": today,
             "limit": policy.screening_limit + 1,
         },
     )
@@ -784,7 +783,7 @@ async def _check_conversion(
         raise ConversionNotHeld("a conversion names the product the customer took up")
     held = await tx.run(
         Q.holding_of_product,
-        {"party_id": opportunity.target_id, "product_id": product_id, "as_of": as_of},
+        {"party_id": opportunity.target_id, "product_id": product_id, "today": as_of},
     )
     if not held:
         raise ConversionNotHeld(f"product {product_id!r} was not found")
