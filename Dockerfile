@@ -7,7 +7,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    RELGRAPH_DATA_DIR=/data
+    RELGRAPH_DATA_DIR=/data \
+    RELGRAPH_PUSH_RULES_FILE=/app/config/push_rules.toml
 
 # A fixed, unprivileged uid, so volume ownership is predictable.
 RUN groupadd --system --gid 10001 relgraph \
@@ -42,6 +43,9 @@ EXPOSE 8000
 # It probes the port of the default CMD; change both together.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+
+# The push rules (parameterised routing of opportunities): mount another file over it to change them.
+COPY --chown=relgraph:relgraph config/push_rules.toml /app/config/push_rules.toml
 
 # Bind all interfaces: inside a container, 127.0.0.1 would be unreachable from the host.
 CMD ["relgraph", "serve", "--host", "0.0.0.0", "--port", "8000"]

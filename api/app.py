@@ -614,6 +614,7 @@ class AppState:
         self.services = Services(
             rules or settings.rulebook(),
             compliance,
+            settings.opportunity_policy(),
             AuditTrail(LedgerWriter(db, Ledger.AUDIT)),
             AlertFeed(db, compliance.alert_poll_seconds),
         )

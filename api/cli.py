@@ -40,6 +40,9 @@ audit_app = typer.Typer(
     help="The tamper-evident ledgers: compliance's audit log, referral credit.",
     no_args_is_help=True,
 )
+opportunities_app = typer.Typer(
+    help="Opportunities (商机): generate them, check the push rules.", no_args_is_help=True
+)
 segments_app = typer.Typer(
     help="Computed segments (分类分层) and the value × need matrix.", no_args_is_help=True
 )
@@ -53,6 +56,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(segments_app, name="segments")
 app.add_typer(crosssell_app, name="crosssell")
 app.add_typer(eval_app, name="eval")
+app.add_typer(opportunities_app, name="opportunities")
 
 if TYPE_CHECKING:
     from graph.segments import RecomputeReport
@@ -328,6 +332,54 @@ def screen(
     with_database(settings, work)
 
 
+async def generate_opportunities(db: Database, settings: Settings, progress: bool) -> None:
+    """Runs every opportunity model over the bank and prints the summary by kind and grade."""
+    import datetime as dt
+
+    from graph.opportunities import generate
+    from graph.push_rules import PushRulesInvalid
+
+    try:
+        summary = await generate(
+            db, settings.opportunity_policy(), dt.date.today(), progress=progress
+        )
+    except PushRulesInvalid as exc:
+        raise _fail("the push rules cannot be used:\n" + _problems(exc)) from exc
+    typer.echo(f"{'kind':<16}{'grade':<7}{'created':>9}{'refreshed':>11}{'expired':>9}")
+    for kind, grade, created, refreshed, expired in summary.table():
+        typer.echo(f"{kind:<16}{grade:<7}{created:>9,}{refreshed:>11,}{expired:>9,}")
+    written = summary.written
+    typer.echo(
+        f"found {summary.found:,} opportunities: {written.count('created'):,} created, "
+        f"{written.count('refreshed'):,} refreshed, {written.count('kept'):,} kept (open from "
+        f"another source), {sum(summary.expired.values()):,} expired, {written.unrouted:,} "
+        f"unrouted; push rules v{summary.rules_version}; {summary.seconds:.1f}s"
+    )
+
+
+def _problems(exc: Exception) -> str:
+    from graph.push_rules import PushRulesInvalid
+
+    assert isinstance(exc, PushRulesInvalid)
+    return "\n".join(f"  {p.describe(exc.source)}" for p in exc.problems)
+
+
+@opportunities_app.command("generate")
+def opportunities_generate(
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Find opportunities with every model (public-private linkage, …), route them by the push
+    rules and write them: idempotent; a re-run refreshes scores and expires what no longer
+    holds."""
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        await apply_schema(db)
+        await generate_opportunities(db, settings, progress)
+
+    with_database(settings, work)
+
+
 def _run_summary(run: ScreeningRunRecord) -> str:
     import json
 
@@ -381,6 +433,29 @@ def audit_verify(
             )
     if not all(v.ok for v in verdicts):
         raise typer.Exit(code=1)
+
+
+@opportunities_app.command("check-rules")
+def opportunities_check_rules(
+    file: Annotated[
+        Path | None, typer.Argument(help="A rule file; default RELGRAPH_PUSH_RULES_FILE.")
+    ] = None,
+) -> None:
+    """Check a push-rule file against the bank's branches and staff; every problem with its
+    line."""
+    from graph.push_rules import PushRulesInvalid, load_directory, load_rules
+
+    settings = get_settings()
+    path = file or settings.push_rules_file
+
+    async def work(db: Database) -> None:
+        try:
+            rules = load_rules(path, await load_directory(db))
+        except PushRulesInvalid as exc:
+            raise _fail(f"{len(exc.problems)} problem(s):\n" + _problems(exc)) from exc
+        typer.echo(f"{path}: version {rules.version}, {len(rules.rules)} rules, no problems")
+
+    with_database(settings, work)
 
 
 @app.command()
@@ -437,6 +512,11 @@ def demo(
     folder = settings.data_dir / f"demo-bank-{size}-{settings.demo_seed}"
 
     async def prepare(db: Database) -> None:
+        await load_demo_bank(db)
+        typer.echo("generating opportunities (商机) …", err=True)
+        await generate_opportunities(db, settings, progress=True)
+
+    async def load_demo_bank(db: Database) -> None:
         await apply_schema(db)
         rows = await db.read(Q.get_meta, {"key": "demo_bank"})
         if rows and rows[0]["value"] == marker_value:

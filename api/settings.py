@@ -18,6 +18,7 @@ from graph.compliance import (
 from graph.crosssell.rules import DEFAULT_CROSSSELL_RULES
 from graph.db import Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j
+from graph.opportunities import DEFAULT_RULES_FILE, OpportunityPolicy
 from graph.rulebook import Rulebook
 from graph.segment_rules import DEFAULT_SEGMENT_RULES
 
@@ -86,6 +87,13 @@ class Settings(BaseSettings):
     # Rule files (TOML, versioned; graph/rules.py): the repository's own unless pointed elsewhere.
     segment_rules: Path = DEFAULT_SEGMENT_RULES
     crosssell_rules: Path = DEFAULT_CROSSSELL_RULES
+    # Opportunities (商机): the push-rule file, grade thresholds on the score (A at or above
+    # grade_a, B at or above grade_b, else C), how long one stays open, the largest screening list.
+    push_rules_file: Path = DEFAULT_RULES_FILE
+    opportunity_grade_a: float = Field(default=0.6, gt=0, le=1)
+    opportunity_grade_b: float = Field(default=0.4, gt=0, le=1)
+    opportunity_ttl_days: int = Field(default=90, ge=1)
+    screening_limit: int = Field(default=5000, ge=1, le=100_000)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -93,6 +101,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _grades_in_order(self) -> Settings:
+        if self.opportunity_grade_b > self.opportunity_grade_a:
+            raise ValueError("RELGRAPH_OPPORTUNITY_GRADE_B must not be above GRADE_A")
+        return self
 
     @model_validator(mode="after")
     def _secret_long_enough(self) -> Settings:
@@ -132,6 +146,15 @@ class Settings(BaseSettings):
             access_exposure_hops=self.access_exposure_hops,
             access_required_lists=self.access_required_lists,
             alert_poll_seconds=self.alert_poll_seconds,
+        )
+
+    def opportunity_policy(self) -> OpportunityPolicy:
+        return OpportunityPolicy(
+            grade_a=self.opportunity_grade_a,
+            grade_b=self.opportunity_grade_b,
+            ttl_days=self.opportunity_ttl_days,
+            rules_file=self.push_rules_file,
+            screening_limit=self.screening_limit,
         )
 
     def neo4j_config(self) -> Neo4jConfig:

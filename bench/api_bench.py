@@ -551,7 +551,10 @@ async def bench_http(
                 continue
             meter = CpuMeter({**pids, "bench client": os.getpid()})
             samples = await hammer(
-                poster(workload.document), ids[workload.ids], args.concurrency, args.requests
+                poster(workload.document),
+                ids[workload.ids],
+                args.concurrency,
+                args.requests,
             )
             print(f"GraphQL {workload.label:<30}: {percentiles(samples)}")
             print(meter.report(args.requests))

@@ -189,3 +189,55 @@ class SuppressionRule(StrEnum):
     ABOVE_RISK_TOLERANCE = "ABOVE_RISK_TOLERANCE"  # 适当性: rated above the customer's tolerance
     CUSTOMER_PROHIBITED = "CUSTOMER_PROHIBITED"  # the customer is on a prohibition list
     LINKED_TO_LISTED_PARTY = "LINKED_TO_LISTED_PARTY"  # a listed party within 2 hops
+
+
+class CompanyRole(StrEnum):
+    """What a person is to a company (公私联动): the ties a linkage query follows."""
+
+    OWNER = "OWNER"  # a direct shareholder
+    EXECUTIVE = "EXECUTIVE"  # 高管
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"  # 法定代表人
+    EMPLOYEE = "EMPLOYEE"
+
+
+class LinkageKind(StrEnum):
+    """The two directions of public-private linkage."""
+
+    PERSON_TO_COMPANY = "PERSON_TO_COMPANY"  # a personal customer's company, to be won
+    COMPANY_TO_STAFF = "COMPANY_TO_STAFF"  # a corporate customer's staff, to be won
+
+
+class OpportunityKind(StrEnum):
+    CORPORATE = "CORPORATE"
+    PERSONAL = "PERSONAL"
+    PUBLIC_PRIVATE = "PUBLIC_PRIVATE"  # 公私联动
+    CROSS_SELL = "CROSS_SELL"  # 交叉销售
+
+
+class OpportunityGrade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class OpportunitySource(StrEnum):
+    ACTIVE = "ACTIVE"  # a screening list someone ran
+    PASSIVE = "PASSIVE"  # found by a model
+
+
+class OpportunityStatus(StrEnum):
+    OPEN = "OPEN"
+    ACCEPTED = "ACCEPTED"
+    CONVERTED = "CONVERTED"
+    DISMISSED = "DISMISSED"
+    EXPIRED = "EXPIRED"
+
+
+class ReceivingRole(StrEnum):
+    """Who a push rule sends an opportunity (or a referral) to (参数化推送)."""
+
+    CUSTOMER_MANAGER = "CUSTOMER_MANAGER"  # the customer's own primary manager
+    BRANCH_MARKETING = "BRANCH_MARKETING"  # a customer manager of a branch
+    BRANCH_HEAD = "BRANCH_HEAD"  # the head of a branch
+    CENTER = "CENTER"  # a specialised centre's product specialists (跨机构联动)
+    EMPLOYEE = "EMPLOYEE"  # one employee, named by the rule

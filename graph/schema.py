@@ -24,6 +24,7 @@ UNIQUE_ID_LABELS: tuple[str, ...] = (
     "ListEntry",
     "ScreeningRun",
     "ExposureAlert",
+    "Opportunity",
 )
 
 
@@ -75,6 +76,16 @@ COMPLIANCE_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
+# Opportunities (graph/opportunities.py): an open one holds the key of its target and product
+# line, so there is never a second open opportunity for the same target and product.
+OPPORTUNITY_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "opportunity_open_key",
+        "CREATE CONSTRAINT opportunity_open_key IF NOT EXISTS "
+        "FOR (n:Opportunity) REQUIRE n.open_key IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -122,6 +133,10 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
         "ledger_entry_actor",
         "CREATE INDEX ledger_entry_actor IF NOT EXISTS FOR (n:LedgerEntry) ON (n.actor)",
     ),
+    (
+        "opportunity_status",
+        "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
+    ),
     # The cjk analyzer indexes Chinese as overlapping bigrams, so part of a name finds the whole.
     (
         "party_names",
@@ -141,12 +156,24 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
 )
 
 CONSTRAINT_NAMES = frozenset(
-    name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *COMPLIANCE_CONSTRAINTS)
+    name
+    for name, _ in (
+        *UNIQUE_IDS,
+        *LEDGER_CONSTRAINTS,
+        *COMPLIANCE_CONSTRAINTS,
+        *OPPORTUNITY_CONSTRAINTS,
+    )
 )
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *COMPLIANCE_CONSTRAINTS, *INDEXES):
+    for _, statement in (
+        *UNIQUE_IDS,
+        *LEDGER_CONSTRAINTS,
+        *COMPLIANCE_CONSTRAINTS,
+        *OPPORTUNITY_CONSTRAINTS,
+        *INDEXES,
+    ):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -33,6 +33,7 @@ class Q:
     alerts_page: CypherQuery
     alerts_raise: CypherQuery
     branch_children_by_ids: CypherQuery
+    branch_staffing: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
     crosssell_affinity: CypherQuery
@@ -47,6 +48,8 @@ class Q:
     crosssell_status: CypherQuery
     crosssell_write_groups: CypherQuery
     crosssell_write_pairs: CypherQuery
+    company_staff_links: CypherQuery
+    corporate_background: CypherQuery
     customer_count_anchors: CypherQuery
     customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
@@ -71,6 +74,7 @@ class Q:
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
+    holding_of_product: CypherQuery
     issuers_by_products: CypherQuery
     ledger_append: CypherQuery
     ledger_entries_count: CypherQuery
@@ -108,11 +112,19 @@ class Q:
     load_tags: CypherQuery
     load_underwrote: CypherQuery
     load_works_at: CypherQuery
+    opportunities_by_ids: CypherQuery
+    opportunities_expire: CypherQuery
+    opportunities_of_owner: CypherQuery
+    opportunities_upsert: CypherQuery
+    opportunity_actor: CypherQuery
+    opportunity_stats: CypherQuery
+    opportunity_transition: CypherQuery
     ownership_edges_down: CypherQuery
     ownership_edges_up: CypherQuery
     parties_by_ids: CypherQuery
     parties_without_name_sort_key: CypherQuery
     party_details_by_ids: CypherQuery
+    person_company_links: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
     reach_far: CypherQuery
@@ -126,6 +138,7 @@ class Q:
     screening_runs_by_ids: CypherQuery
     screening_runs_count: CypherQuery
     screening_runs_page: CypherQuery
+    screening_candidates: CypherQuery
     search_names_containing: CypherQuery
     search_parties: CypherQuery
     segment_business: CypherQuery
@@ -138,6 +151,7 @@ class Q:
     segment_write: CypherQuery
     set_meta: CypherQuery
     set_name_sort_keys: CypherQuery
+    staff_pool: CypherQuery
     underwriters_by_products: CypherQuery
 
 

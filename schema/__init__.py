@@ -16,6 +16,7 @@ from schema.compliance import ComplianceMutation, ComplianceQuery, ComplianceSub
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
 from schema.crosssell import REASON_TYPES, CrossSellQuery
+from schema.linkage import LinkageQuery, OpportunityMutation, OpportunityQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
@@ -24,10 +25,19 @@ from schema.types import CONCRETE_TYPES
 
 Query = merge_types(
     "Query",
-    (PartyQuery, ProductQuery, OrgQuery, SegmentQuery, CrossSellQuery, ComplianceQuery),
+    (
+        PartyQuery,
+        ProductQuery,
+        OrgQuery,
+        SegmentQuery,
+        CrossSellQuery,
+        ComplianceQuery,
+        LinkageQuery,
+        OpportunityQuery,
+    ),
 )
 # Mutations run on graphql-core's executor (schema/core/executor.py compiles queries only).
-Mutation = merge_types("Mutation", (SegmentMutation, ComplianceMutation))
+Mutation = merge_types("Mutation", (SegmentMutation, ComplianceMutation, OpportunityMutation))
 Subscription = merge_types("Subscription", (ComplianceSubscription,))
 
 

@@ -334,7 +334,7 @@ class SegmentMutation:
         self, info: CtxInfo, as_of: dt.date | None = None
     ) -> SegmentRecomputation:
         context = info.context
-        context.caller.require_role(Role.ADMIN, "recomputing segments")
+        context.caller.require_role(Role.ADMIN, action="recomputing segments")
         try:
             report = await segments.recompute(
                 context.db, context.services.get(Rulebook).segments, as_of or context.today

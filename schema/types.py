@@ -11,7 +11,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.core import entities
-from schema.core.entities import CompanyBase, PersonBase
+from schema.linkage import CompanyLinkageFields, PersonLinkageFields
 from schema.org import BranchOrgFields, CustomerOrgFields, EmployeeOrgFields
 from schema.parties import (
     BranchCustomerFields,
@@ -29,12 +29,12 @@ class Party(PartyLinkFields):
 
 
 @strawberry.type
-class Person(Party, PersonBase):
+class Person(Party, PersonLinkageFields):
     pass
 
 
 @strawberry.type
-class Company(Party, CompanyBase):
+class Company(Party, CompanyLinkageFields):
     pass
 
 

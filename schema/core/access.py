@@ -116,10 +116,22 @@ class Caller:
     def sees_personal_data(self) -> bool:
         return self.principal.sees_personal_data
 
-    def require_role(self, role: Role, action: str) -> None:
-        """FORBIDDEN unless the token grants `role` (jobs such as recomputing segments)."""
-        if role not in self.principal.roles:
-            raise ForbiddenError(f"{action} needs the {role.value} role")
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.principal.roles
+
+    def require_role(self, *roles: Role, action: str = "this") -> None:
+        """FORBIDDEN unless the token grants one of `roles` (jobs such as recomputing segments,
+        managing opportunities)."""
+        if not self.principal.roles & set(roles):
+            names = " or ".join(r.value for r in roles)
+            raise ForbiddenError(f"{action} needs the {names} role")
+
+    def require_branch(self, branch_id: str) -> None:
+        """FORBIDDEN unless `branch_id` is within the caller's branch scope."""
+        branches = self.visibility.branches
+        if branches is not None and branch_id not in branches:
+            raise ForbiddenError(f"branch {branch_id!r} is outside your scope")
 
     def identifier(self, value: str | None) -> str | None:
         return value if self.sees_personal_data else mask_identifier(value)
@@ -127,8 +139,7 @@ class Caller:
     def require_compliance(self) -> None:
         """Compliance's tools (exposure, screening, alerts, access checks, lists, the audit log)
         are for compliance and admin only."""
-        if not self.principal.roles & COMPLIANCE_ROLES:
-            raise ForbiddenError("this is for the compliance and admin roles only")
+        self.require_role(Role.COMPLIANCE, Role.ADMIN, action="compliance's tools")
 
     def address(self, value: str | None) -> str | None:
         return value if self.sees_personal_data else mask_address(value)

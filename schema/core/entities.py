@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 _COMPOSED = "schema.types"
 PartyRef = Annotated["Party", strawberry.lazy(_COMPOSED)]
+PersonRef = Annotated["Person", strawberry.lazy(_COMPOSED)]
+CompanyRef = Annotated["Company", strawberry.lazy(_COMPOSED)]
 CustomerRef = Annotated["Customer", strawberry.lazy(_COMPOSED)]
 BranchRef = Annotated["Branch", strawberry.lazy(_COMPOSED)]
 EmployeeRef = Annotated["Employee", strawberry.lazy(_COMPOSED)]
@@ -97,6 +99,7 @@ class CompanyBase:
     institution_type: model.InstitutionType | None = strawberry.field(
         description="Set when the company is a financial institution."
     )
+    record: strawberry.Private[ShownParty]
 
 
 @strawberry.type
@@ -240,6 +243,18 @@ def party_of(record: ShownParty) -> Party:
     classes = _classes()
     cls: type[Party] = classes.person if record.party_type == "PERSON" else classes.company
     return from_record(cls, record)
+
+
+def person_of(record: ShownParty) -> Person:
+    if record.party_type != "PERSON":
+        raise TypeError(f"{record.id} is not a person")
+    return from_record(_classes().person, record)
+
+
+def company_of(record: ShownParty) -> Company:
+    if record.party_type != "COMPANY":
+        raise TypeError(f"{record.id} is not a company")
+    return from_record(_classes().company, record)
 
 
 def customer_of(

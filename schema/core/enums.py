@@ -35,6 +35,13 @@ for _domain_enum in (
     model.ListKind,
     model.TagCategory,
     model.FeeStatus,
+    model.CompanyRole,
+    model.LinkageKind,
+    model.OpportunityKind,
+    model.OpportunityGrade,
+    model.OpportunitySource,
+    model.OpportunityStatus,
+    model.ReceivingRole,
 ):
     strawberry.enum(_domain_enum, description=_DESCRIPTIONS.get(_domain_enum))
 

@@ -35,3 +35,13 @@ class ConflictError(ApiError):
 
 class AuditFailedError(ApiError):
     """The audit record of a compliance query could not be written, so it is not answered."""
+
+
+class ActorNotAllowedError(ForbiddenError):
+    """The caller may not take this action on this item (not its owner, their branch head or an
+    admin)."""
+
+
+class IllegalTransitionError(ConflictError):
+    """The item's status cannot change the way the action asks (an opportunity already closed,
+    or changed by someone else meanwhile)."""
