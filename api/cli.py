@@ -34,7 +34,11 @@ opportunities_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
+referrals_app = typer.Typer(
+    help="Referrals (转介): expire those without progress.", no_args_is_help=True
+)
 app.add_typer(opportunities_app, name="opportunities")
+app.add_typer(referrals_app, name="referrals")
 
 T = TypeVar("T")
 
@@ -250,6 +254,24 @@ def opportunities_check_rules(
         except PushRulesInvalid as exc:
             raise _fail(f"{len(exc.problems)} problem(s):\n" + _problems(exc)) from exc
         typer.echo(f"{path}: version {rules.version}, {len(rules.rules)} rules, no problems")
+
+    with_database(settings, work)
+
+
+@referrals_app.command("expire")
+def referrals_expire() -> None:
+    """Expire open referrals whose stage has not changed for RELGRAPH_REFERRAL_EXPIRY_DAYS."""
+    import datetime as dt
+
+    from graph.referrals import expire
+
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        expired = await expire(db, settings.referral_expiry_days, dt.datetime.now(dt.UTC))
+        typer.echo(
+            f"{expired:,} referrals expired (no progress for {settings.referral_expiry_days} days)"
+        )
 
     with_database(settings, work)
 

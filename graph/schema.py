@@ -69,6 +69,30 @@ OPPORTUNITY_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
+# Referrals (graph/referrals.py): an idempotency key makes one referral and answers one change;
+# credit policy versions are numbered per product line.
+REFERRAL_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "referral_id",
+        "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE",
+    ),
+    (
+        "referral_idem_key",
+        "CREATE CONSTRAINT referral_idem_key IF NOT EXISTS "
+        "FOR (n:Referral) REQUIRE n.idem_key IS UNIQUE",
+    ),
+    (
+        "referral_event_idem_key",
+        "CREATE CONSTRAINT referral_event_idem_key IF NOT EXISTS "
+        "FOR (n:ReferralEvent) REQUIRE n.idem_key IS UNIQUE",
+    ),
+    (
+        "credit_policy_version",
+        "CREATE CONSTRAINT credit_policy_version IF NOT EXISTS "
+        "FOR (n:CreditPolicy) REQUIRE (n.product_line, n.version) IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -89,6 +113,10 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
     ("fee_due_on", "CREATE INDEX fee_due_on IF NOT EXISTS FOR (n:Fee) ON (n.due_on)"),
     (
+        "referral_created_on",
+        "CREATE INDEX referral_created_on IF NOT EXISTS FOR (n:Referral) ON (n.created_on)",
+    ),
+    (
         "opportunity_status",
         "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
     ),
@@ -106,12 +134,24 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
 )
 
 CONSTRAINT_NAMES = frozenset(
-    name for name, _ in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *OPPORTUNITY_CONSTRAINTS)
+    name
+    for name, _ in (
+        *UNIQUE_IDS,
+        *LEDGER_CONSTRAINTS,
+        *OPPORTUNITY_CONSTRAINTS,
+        *REFERRAL_CONSTRAINTS,
+    )
 )
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (*UNIQUE_IDS, *LEDGER_CONSTRAINTS, *OPPORTUNITY_CONSTRAINTS, *INDEXES):
+    for _, statement in (
+        *UNIQUE_IDS,
+        *LEDGER_CONSTRAINTS,
+        *OPPORTUNITY_CONSTRAINTS,
+        *REFERRAL_CONSTRAINTS,
+        *INDEXES,
+    ):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -26,6 +26,22 @@ from queries.catalog import (
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
+    credit_leaderboard: CypherQuery
+    credit_policies: CypherQuery
+    credit_policy_publish: CypherQuery
+    referral_actor: CypherQuery
+    referral_add_participant: CypherQuery
+    referral_create: CypherQuery
+    referral_credit_entries: CypherQuery
+    referral_credit_link: CypherQuery
+    referral_customer: CypherQuery
+    referral_funnel: CypherQuery
+    referral_lock: CypherQuery
+    referral_transition: CypherQuery
+    referrals_by_ids: CypherQuery
+    referrals_expire: CypherQuery
+    referrals_page: CypherQuery
+
     branch_children_by_ids: CypherQuery
     branch_staffing: CypherQuery
     branch_subtree_ids: CypherQuery

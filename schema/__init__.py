@@ -18,10 +18,14 @@ from schema.linkage import LinkageQuery, OpportunityMutation, OpportunityQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
+from schema.referrals import ReferralMutation, ReferralQuery
 from schema.types import CONCRETE_TYPES
 
-Query = merge_types("Query", (PartyQuery, ProductQuery, OrgQuery, LinkageQuery, OpportunityQuery))
-Mutation = merge_types("Mutation", (OpportunityMutation,))
+Query = merge_types(
+    "Query",
+    (PartyQuery, ProductQuery, OrgQuery, LinkageQuery, OpportunityQuery, ReferralQuery),
+)
+Mutation = merge_types("Mutation", (OpportunityMutation, ReferralMutation))
 
 
 class RelgraphSchema(strawberry.Schema):
