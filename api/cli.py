@@ -366,6 +366,8 @@ def print_demo_tokens(settings: Settings, url: str = "") -> None:
     """One token per access role, each naming a real employee of the demo bank, with whose it is
     and what it sees. Branch staff are picked at a sub-branch (支行) with customers, so that the
     demo shows branch scope; the customers each token sees are counted as the API counts them."""
+    import datetime as dt
+
     from api.auth import CallerResolver, mint_token
     from graph.org import branches_by_ids, demo_employee
     from graph.parties import CustomerFilter, count_customers
@@ -388,7 +390,7 @@ def print_demo_tokens(settings: Settings, url: str = "") -> None:
             caller = await callers(Principal(employee_id, frozenset({role})))
             employee, scope = caller.employee, caller.visibility.cypher_scope
             (branch,) = await branches_by_ids(db, [employee.branch_id or ""])
-            customers = await count_customers(db, scope, CustomerFilter())
+            customers = await count_customers(db, scope, CustomerFilter(), dt.date.today())
             reach = (
                 f"all {customers:,} customers"
                 if scope is None

@@ -1,5 +1,7 @@
-"""API latency benchmark: the customer 360 query and `product.holders(first: 50)` through HTTP
-at 8 concurrent clients, against the same Cypher run directly through the driver.
+"""API latency benchmark: the customer 360 query, `product.holders(first: 50)` (of 200 large
+products, and of the largest alone) and a page of customers with its totalCount (filtered by
+segment, and unfiltered) through HTTP at 8 concurrent clients, against the same Cypher run
+directly through the driver.
 
     .venv/bin/python -m bench.api_bench --customers 100000
 
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from api.auth import mint_token
 from api.settings import Settings
 from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
+from graph.parties import CustomerFilter, count_statement, filter_params
 from graph.schema import apply_schema
 from loaders.ingest import load_folder
 from loaders.synthetic import bank_marker, generate_bank_once
@@ -65,9 +69,41 @@ query($id: ID!) {
   }
 }
 """
+KEY_CUSTOMERS = """
+{
+  customers(first: 20, filter: {segment: KEY}) {
+    totalCount edges { node { id name segment assets } }
+  }
+}
+"""
+ALL_CUSTOMERS = "{ customers(first: 20) { totalCount edges { node { id name segment assets } } } }"
 # Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
 # checks that each stays on the compiled executor).
-BENCH_DOCUMENTS = {"360": CUSTOMER_360, "holders": HOLDERS}
+BENCH_DOCUMENTS = {
+    "360": CUSTOMER_360,
+    "holders": HOLDERS,
+    "key-customers": KEY_CUSTOMERS,
+    "customers": ALL_CUSTOMERS,
+}
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One measured query: its document, and the ids its $id takes in turn (none: no $id)."""
+
+    name: str
+    label: str
+    document: str
+    ids: str  # "customers" | "products" | "largest" | "none"
+
+
+WORKLOADS = (
+    Workload("360", "customer 360", CUSTOMER_360, "customers"),
+    Workload("holders", "product.holders(50)", HOLDERS, "products"),
+    Workload("largest-holders", "largest product.holders(50)", HOLDERS, "largest"),
+    Workload("key-customers", "customers(segment KEY)+total", KEY_CUSTOMERS, "none"),
+    Workload("customers", "customers(20)+totalCount", ALL_CUSTOMERS, "none"),
+)
 SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - local benchmark only
 
 
@@ -149,7 +185,8 @@ async def prepare_bank(uri: str, customers: int, seed: int, folder: Path) -> Non
         await db.close()
 
 
-async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
+async def sample_ids(uri: str) -> tuple[dict[str, list[str]], str]:
+    """The ids each kind of workload takes turns with, and an admin's employee id."""
     driver = AsyncGraphDatabase.driver(uri)
     async with driver:
         customers, _, _ = await driver.execute_query(
@@ -158,7 +195,7 @@ async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
         )
         products, _, _ = await driver.execute_query(
             "MATCH (p:Product) WITH p, COUNT { ()-[:HOLDS]->(p) } AS n WHERE n >= 50 "
-            "RETURN p.id AS id ORDER BY n DESC LIMIT 200"
+            "RETURN p.id AS id ORDER BY n DESC, p.id LIMIT 200"
         )
         admin, _, _ = await driver.execute_query(
             "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1"
@@ -166,20 +203,51 @@ async def sample_ids(uri: str) -> tuple[list[str], list[str], str]:
     rng = random.Random(7)
     ids = [r["id"] for r in customers]
     rng.shuffle(ids)
-    return ids[:500], [r["id"] for r in products], admin[0]["id"]
+    product_ids = [r["id"] for r in products]
+    return {
+        "customers": ids[:500],
+        "products": product_ids,
+        "largest": product_ids[:1],
+        "none": [""],
+    }, admin[0]["id"]
+
+
+def details_params(customer_id: str, today: dt.date) -> dict[str, Any]:
+    """The parameters of the statement CUSTOMER_360 sends."""
+    return {
+        "ids": [customer_id],
+        "today": today,
+        "with_branch": True,
+        "with_managers": True,
+        "holdings_offset": 0,
+        "holdings_first": 10,
+        "holdings_include_ended": False,
+        "fee_items": 12,
+        "warnings": 20,
+        "with_tags": True,
+        "interactions": 5,
+        "with_interests": True,
+        "links": 50,
+        "link_types": None,
+        "links_full": False,  # the 360 asks only the linked parties' names
+        "links_include_ended": False,
+        "issued": None,
+        "underwritten": None,
+    }
 
 
 async def direct(
     uri: str,
-    customers: list[str],
-    products: list[str],
+    ids: dict[str, list[str]],
+    only: str | None,
     concurrency: int,
     requests: int,
     neo4j_pid: int | None,
     warmup: int = 300,
 ) -> None:
-    """The statements the two GraphQL queries send, in the same waves, straight through the
-    driver: the floor the GraphQL layer is measured against. With `requests=0`, a warm-up only."""
+    """The statements each workload's GraphQL query sends, in the same waves, straight through
+    the driver: the floor the GraphQL layer is measured against. With `requests=0`, a warm-up
+    only."""
     driver = AsyncGraphDatabase.driver(
         uri, notifications_min_severity=NotificationMinimumSeverity.OFF
     )
@@ -192,49 +260,59 @@ async def direct(
             return [record.data() async for record in result]
 
     async def one(customer_id: str) -> None:
-        ids_ = [customer_id]
-        await run(
-            Q.party_details_by_ids,
-            {
-                "ids": ids_,
-                "today": today,
-                "with_branch": True,
-                "with_managers": True,
-                "holdings_offset": 0,
-                "holdings_first": 10,
-                "fee_items": 12,
-                "warnings": 20,
-                "with_tags": True,
-                "interactions": 5,
-                "with_interests": True,
-                "links": 50,
-                "link_types": None,
-                "links_full": False,  # the 360 asks only the linked parties' names
-                "issued": None,
-                "underwritten": None,
-            },
-        )
+        await run(Q.party_details_by_ids, details_params(customer_id, today))
 
     async def holders(product_id: str) -> None:
         await run(Q.products_by_ids, {"ids": [product_id]})
         await run(
             Q.holders_of_products,
-            {"keys": [{"id": product_id, "offset": 0, "first": 50}], "scope": None},
+            {
+                "keys": [{"id": product_id, "offset": 0, "first": 50}],
+                "top": 50,
+                "include_ended": False,
+                "today": today,
+                "scope": None,
+            },
         )
 
-    async with driver:
-        await hammer(one, customers, concurrency, warmup)
-        await hammer(holders, products, concurrency, min(warmup // 10, 300))
-        if requests == 0:
-            return
-        for label, work, ids in (
-            ("direct driver, 360 statements  ", one, customers),
-            ("direct driver, holders(first:50)", holders, products),
-        ):
-            meter = CpuMeter({"Neo4j": neo4j_pid, "bench client": os.getpid()})
-            samples = await hammer(work, ids, concurrency, requests)
-            print(f"{label}: {percentiles(samples)}")
-            print(meter.report(requests))
+    def customers_page(segment: str | None) -> Callable[[str], Awaitable[None]]:
+        where = CustomerFilter(segment=segment)
+
+        async def page(_: str) -> None:
+            await run(
+                Q.customers_by_name_asc,
+                {**filter_params(None, where, today), "offset": 0, "limit": 21},
+            )
+            await run(*await count_statement(chooser, None, where, today))
+
+        return page
+
+    work: dict[str, Callable[[str], Awaitable[None]]] = {
+        "360": one,
+        "holders": holders,
+        "largest-holders": holders,
+        "key-customers": customers_page("KEY"),
+        "customers": customers_page(None),
+    }
+    # count_statement reads anchor sizes through it when a filter names two or more anchors.
+    chooser = Database(Neo4jConfig(uri=uri))
+    try:
+        async with driver:
+            await hammer(one, ids["customers"], concurrency, warmup)
+            await hammer(holders, ids["products"], concurrency, min(warmup // 10, 300))
+            if requests == 0:
+                return
+            for workload in WORKLOADS:
+                if only not in (None, workload.name):
+                    continue
+                meter = CpuMeter({"Neo4j": neo4j_pid, "bench client": os.getpid()})
+                samples = await hammer(
+                    work[workload.name], ids[workload.ids], concurrency, requests
+                )
+                print(f"direct driver, {workload.label:<30}: {percentiles(samples)}")
+                print(meter.report(requests))
+    finally:
+        await chooser.close()
 
 
 def main() -> None:
@@ -257,7 +335,9 @@ def main() -> None:
         "--skip-direct", action="store_true", help="measure only the API, not the bare driver"
     )
     parser.add_argument(
-        "--only", choices=["360", "holders"], help="measure one query (both by default)"
+        "--only",
+        choices=[w.name for w in WORKLOADS],
+        help="measure one workload (all by default)",
     )
     parser.add_argument(
         "--warmup",
@@ -278,7 +358,7 @@ def main() -> None:
     api: subprocess.Popen[bytes] | None = None
     try:
         uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
-        customers, products, admin_id = uvloop.run(sample_ids(uri))
+        ids, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
         env = {
             **os.environ,
@@ -306,12 +386,10 @@ def main() -> None:
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
         pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
         print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
-        uvloop.run(direct(uri, customers, products, args.concurrency, 0, None, warmup=args.warmup))
-        uvloop.run(bench_http(port, token, customers, products, args, pids))
+        uvloop.run(direct(uri, ids, None, args.concurrency, 0, None, warmup=args.warmup))
+        uvloop.run(bench_http(port, token, ids, args, pids))
         if not args.skip_direct:
-            uvloop.run(
-                direct(uri, customers, products, args.concurrency, args.requests, pids["Neo4j"])
-            )
+            uvloop.run(direct(uri, ids, args.only, args.concurrency, args.requests, pids["Neo4j"]))
     finally:
         if api is not None:
             api.send_signal(signal.SIGTERM)
@@ -367,8 +445,7 @@ async def wait_ready(port: int) -> None:
 async def bench_http(
     port: int,
     token: str,
-    customers: list[str],
-    products: list[str],
+    ids: dict[str, list[str]],
     args: argparse.Namespace,
     pids: dict[str, int | None],
 ) -> None:
@@ -377,41 +454,38 @@ async def bench_http(
     for _ in range(args.concurrency):
         pool.put_nowait(await Connection.open(port))
 
-    async def post(query: str, id_: str) -> None:
-        body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
-        connection = await pool.get()
-        try:
-            status, payload = await connection.post_json("/graphql", body, token)
-        finally:
-            pool.put_nowait(connection)
-        # Checked in full: a fast error is not a fast answer.
-        answer = json.loads(payload)
-        if status != 200 or answer.get("errors") or not answer.get("data"):
-            raise RuntimeError(payload[:300].decode(errors="replace"))
+    def poster(document: str) -> Callable[[str], Awaitable[None]]:
+        async def post(id_: str) -> None:
+            variables = {"id": id_} if id_ else {}
+            body = json.dumps({"query": document, "variables": variables}).encode()
+            connection = await pool.get()
+            try:
+                status, payload = await connection.post_json("/graphql", body, token)
+            finally:
+                pool.put_nowait(connection)
+            # Checked in full: a fast error is not a fast answer.
+            answer = json.loads(payload)
+            if status != 200 or answer.get("errors") or not answer.get("data"):
+                raise RuntimeError(payload[:300].decode(errors="replace"))
 
-    async def customer(id_: str) -> None:
-        await post(CUSTOMER_360, id_)
-
-    async def holders(id_: str) -> None:
-        await post(HOLDERS, id_)
+        return post
 
     try:
         # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
-        await hammer(customer, customers, args.concurrency, 300)
-        await hammer(holders, products, args.concurrency, 100)
+        for workload in WORKLOADS:
+            await hammer(poster(workload.document), ids[workload.ids], args.concurrency, 100)
         print(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
             f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
         )
-        if args.only in (None, "360"):
+        for workload in WORKLOADS:
+            if args.only not in (None, workload.name):
+                continue
             meter = CpuMeter({**pids, "bench client": os.getpid()})
-            samples = await hammer(customer, customers, args.concurrency, args.requests)
-            print(f"GraphQL customer 360          : {percentiles(samples)}")
-            print(meter.report(args.requests))
-        if args.only in (None, "holders"):
-            meter = CpuMeter({**pids, "bench client": os.getpid()})
-            samples = await hammer(holders, products, args.concurrency, args.requests)
-            print(f"GraphQL product.holders(50)   : {percentiles(samples)}")
+            samples = await hammer(
+                poster(workload.document), ids[workload.ids], args.concurrency, args.requests
+            )
+            print(f"GraphQL {workload.label:<30}: {percentiles(samples)}")
             print(meter.report(args.requests))
     finally:
         while not pool.empty():

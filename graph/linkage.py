@@ -134,7 +134,7 @@ async def corporate_backgrounds(
     the person controls come first. One statement for them all."""
     rows = await db.read(
         Q.corporate_background,
-        {"ids": list(person_ids), "as_of": as_of, "max_depth": max_depth, "scope": scope},
+        {"ids": list(person_ids), "today": as_of, "max_depth": max_depth, "scope": scope},
     )
     found = {r["person_id"]: _background(r, max_depth) for r in rows}
     return [found.get(i, Background([], {}, {})) for i in person_ids]
@@ -268,7 +268,7 @@ async def staff_pool(
         Q.staff_pool,
         {
             "id": company_id,
-            "as_of": as_of,
+            "today": as_of,
             "scope": scope,
             "executives_only": where.executives_only,
             "not_yet_customer": where.not_yet_customer,
@@ -363,7 +363,7 @@ async def linkage_candidates(
 def _params(branch_ids: Sequence[str] | None, as_of: dt.date, scope: Scope) -> dict[str, Any]:
     return {
         "branch_ids": None if branch_ids is None else list(branch_ids),
-        "as_of": as_of,
+        "today": as_of,
         "scope": scope,
     }
 

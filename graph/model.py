@@ -124,11 +124,21 @@ class LinkType(StrEnum):
 
 
 class FamilyRelation(StrEnum):
+    """What a person is to a relative: a FAMILY_OF tie records it from its subject."""
+
     SPOUSE = "SPOUSE"
     PARENT = "PARENT"
     CHILD = "CHILD"
     SIBLING = "SIBLING"
     OTHER = "OTHER"
+
+    def reciprocal(self) -> FamilyRelation:
+        """What the relative is to the person: a PARENT's relative is their CHILD."""
+        if self is FamilyRelation.PARENT:
+            return FamilyRelation.CHILD
+        if self is FamilyRelation.CHILD:
+            return FamilyRelation.PARENT
+        return self
 
 
 class WarningLevel(StrEnum):

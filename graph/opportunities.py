@@ -39,7 +39,7 @@ from graph.model import (
     ProductType,
 )
 from graph.money import from_fen, to_fen
-from graph.parties import CustomerFilter
+from graph.parties import CustomerFilter, filter_params
 from graph.push_rules import Directory, PushRules, RouteInput, load_directory, load_rules
 from graph.records import PartyRecord, to_date, to_datetime
 from queries import Q
@@ -502,15 +502,8 @@ async def screen(
     rows = await db.read(
         Q.screening_candidates,
         {
-            "scope": scope,
-            "segment": where.segment,
-            "branch_ids": where.branch_ids,
-            "manager_id": where.manager_id,
-            "tag_id": where.tag_id,
-            "product_id": where.product_id,
-            "party_type": where.party_type,
+            **filter_params(scope, where, today),
             "product": product.value,
-            "as_of": today,
             "limit": policy.screening_limit + 1,
         },
     )
@@ -790,7 +783,7 @@ async def _check_conversion(
         raise ConversionNotHeld("a conversion names the product the customer took up")
     held = await tx.run(
         Q.holding_of_product,
-        {"party_id": opportunity.target_id, "product_id": product_id, "as_of": as_of},
+        {"party_id": opportunity.target_id, "product_id": product_id, "today": as_of},
     )
     if not held:
         raise ConversionNotHeld(f"product {product_id!r} was not found")

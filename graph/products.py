@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph.db import Database
-from graph.parties import PageKey, Scope, group_by
+from graph.parties import Scope, group_by
 from graph.records import (
     HoldingRecord,
     Page,
@@ -24,6 +26,19 @@ class ProductFilter:
     status: str | None = None
     risk_rating: str | None = None
     issuer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldersKey:
+    """A page of one product's holders, hashable so DataLoaders can batch and cache by it."""
+
+    product_id: str
+    offset: int
+    first: int
+    include_ended: bool  # ended positions too, not only the current ones
+
+    def param(self) -> dict[str, Any]:
+        return {"id": self.product_id, "offset": self.offset, "first": self.first}
 
 
 @record
@@ -85,13 +100,29 @@ async def underwriters_by_products(db: Database, ids: Sequence[str]) -> list[lis
     ]
 
 
-async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> list[HolderPage]:
-    rows = await db.read(Q.holders_of_products, {"keys": [k.param() for k in keys], "scope": scope})
-    # Keyed by the whole page request: two aliases may ask for different pages of one product.
-    by_key = {PageKey(r["product_id"], r["offset"], r["first"]): r for r in rows}
+async def holders_pages(
+    db: Database, keys: Sequence[HoldersKey], scope: Scope, today: dt.date
+) -> list[HolderPage]:
+    """Each key's page, one statement for the keys that agree on ended positions (usually all)."""
+    rows_by_key: dict[HoldersKey, dict[str, Any]] = {}
+    for include_ended in sorted({k.include_ended for k in keys}):
+        batch = [k for k in keys if k.include_ended == include_ended]
+        rows = await db.read(
+            Q.holders_of_products,
+            {
+                "keys": [k.param() for k in batch],
+                "top": max(k.offset + k.first for k in batch),
+                "include_ended": include_ended,
+                "today": today,
+                "scope": scope,
+            },
+        )
+        # Keyed by the whole page request: two aliases may ask for different pages of one product.
+        for r in rows:
+            rows_by_key[HoldersKey(r["product_id"], r["offset"], r["first"], include_ended)] = r
     pages: list[HolderPage] = []
     for key in keys:
-        row = by_key.get(key)
+        row = rows_by_key.get(key)
         if row is None:
             pages.append(HolderPage([], 0, key.offset))
             continue
@@ -104,10 +135,11 @@ async def holders_pages(db: Database, keys: Sequence[PageKey], scope: Scope) -> 
 
 
 async def holder_segments_by_products(
-    db: Database, ids: Sequence[str], scope: Scope
+    db: Database, ids: Sequence[str], include_ended: bool, scope: Scope, today: dt.date
 ) -> list[list[SegmentCount]]:
-    grouped = group_by(
-        await db.read(Q.holder_segments_by_products, {"ids": list(ids), "scope": scope}),
-        "product_id",
+    rows = await db.read(
+        Q.holder_segments_by_products,
+        {"ids": list(ids), "include_ended": include_ended, "scope": scope, "today": today},
     )
+    grouped = group_by(rows, "product_id")
     return [[SegmentCount.from_map(r) for r in grouped.get(i, [])] for i in ids]

@@ -154,6 +154,7 @@ class HoldingRecord(_FromMap):
     holder_id: str
     product_id: str
     amount: float
+    current: bool  # held today (docs/model.md), as the statement's $today saw it
     since: dt.date | None = None
     until: dt.date | None = None
 
@@ -269,6 +270,7 @@ class LinkRecord(_FromMap):
     other_id: str
     type: str  # OWNS | EXECUTIVE_OF | LEGAL_REP_OF | EMPLOYED_BY | FAMILY_OF | GUARANTEES
     outgoing: bool  # True when party_id is the tie's subject (owner, executive, …)
+    current: bool  # holds today (docs/model.md), as the statement's $today saw it
     share: float | None = None
     voting_share: float | None = None
     title: str | None = None

@@ -126,6 +126,11 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
         "CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Person|Company) ON EACH [n.name] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
     ),
+    # A single Chinese character matches no pair: names containing it are found through this.
+    (
+        "party_name_text",
+        "CREATE TEXT INDEX party_name_text IF NOT EXISTS FOR (n:Party) ON (n.name)",
+    ),
     (
         "product_names",
         "CREATE FULLTEXT INDEX product_names IF NOT EXISTS FOR (n:Product) ON EACH [n.name] "

@@ -48,13 +48,20 @@ class Q:
     branches_by_ids: CypherQuery
     company_staff_links: CypherQuery
     corporate_background: CypherQuery
+    customer_count_anchors: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
     customers_by_name_asc: CypherQuery
     customers_by_name_desc: CypherQuery
     customers_by_since_asc: CypherQuery
     customers_by_since_desc: CypherQuery
-    customers_count: CypherQuery
+    customers_count_all: CypherQuery
+    customers_count_by_branches: CypherQuery
+    customers_count_by_label: CypherQuery
+    customers_count_by_manager: CypherQuery
+    customers_count_by_product: CypherQuery
+    customers_count_by_segment: CypherQuery
+    customers_count_by_tag: CypherQuery
     demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
@@ -109,6 +116,7 @@ class Q:
     products_page: CypherQuery
     refresh_customer_assets: CypherQuery
     screening_candidates: CypherQuery
+    search_names_containing: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery
     set_name_sort_keys: CypherQuery

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from graph import model, products
-from graph.parties import PageKey, PartyDetails
-from graph.products import HolderPage, ProductFilter, Underwriter, products_page
+from graph.parties import PartyDetails
+from graph.products import HolderPage, HoldersKey, ProductFilter, Underwriter, products_page
 from graph.records import HoldingRecord, PartyRecord, ProductRecord, SegmentCount
 from schema.core import details
 from schema.core.access import ShownParty
-from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
+from schema.core.context import BatchLoad, CtxInfo, LoaderEnv, ParamKey, by_param
 from schema.core.convert import from_record
 from schema.core.deferred import now_or_later
 from schema.core.entities import (
@@ -42,18 +42,34 @@ async def _underwriters(env: LoaderEnv, ids: list[str]) -> list[list[Underwriter
     return await products.underwriters_by_products(env.db, ids)
 
 
-async def _holders(env: LoaderEnv, keys: list[PageKey]) -> list[HolderPage]:
-    return await products.holders_pages(env.db, keys, env.visibility.cypher_scope)
+async def _holders(env: LoaderEnv, keys: list[HoldersKey]) -> list[HolderPage]:
+    return await products.holders_pages(env.db, keys, env.visibility.cypher_scope, env.today)
 
 
-async def _holder_segments(env: LoaderEnv, ids: list[str]) -> list[list[SegmentCount]]:
-    return await products.holder_segments_by_products(env.db, ids, env.visibility.cypher_scope)
+async def _holder_segments(
+    env: LoaderEnv, ids: list[str], include_ended: bool
+) -> list[list[SegmentCount]]:
+    return await products.holder_segments_by_products(
+        env.db, ids, include_ended, env.visibility.cypher_scope, env.today
+    )
 
 
 ISSUERS: BatchLoad[str, PartyRecord | None] = BatchLoad("issuers", _issuers)
 UNDERWRITERS: BatchLoad[str, list[Underwriter]] = BatchLoad("underwriters", _underwriters)
-HOLDERS: BatchLoad[PageKey, HolderPage] = BatchLoad("holders", _holders)
-HOLDER_SEGMENTS: BatchLoad[str, list[SegmentCount]] = BatchLoad("holder_segments", _holder_segments)
+HOLDERS: BatchLoad[HoldersKey, HolderPage] = BatchLoad("holders", _holders)
+# Keyed by product and whether ended positions count.
+HOLDER_SEGMENTS: BatchLoad[ParamKey[bool], list[SegmentCount]] = BatchLoad(
+    "holder_segments", by_param(_holder_segments)
+)
+
+# The includeEnded argument of every list of positions.
+IncludeEndedPositions = Annotated[
+    bool | None,
+    strawberry.argument(
+        description="Every position, ended (or not yet begun) ones too, not only those held "
+        "today; `current` tells which."
+    ),
+]
 
 
 @strawberry.type(description="A position in a product: who holds how much, since when.")
@@ -71,9 +87,15 @@ class Holding:
     def since(self) -> dt.date | None:
         return self.record.since
 
-    @strawberry.field
+    @strawberry.field(description="Last day held, inclusive; absent while open-ended.")
     def until(self) -> dt.date | None:
         return self.record.until
+
+    @strawberry.field(
+        description="Held today: since absent or not after today, until absent or not before today."
+    )
+    def current(self) -> bool:
+        return self.record.current
 
     @strawberry.field
     def holder_party(self) -> PartyRef:
@@ -164,12 +186,20 @@ class ProductPartyFields(ProductBase):
     async def co_underwriters(self, info: CtxInfo) -> list[Underwriting]:
         return [u for u in await self.underwriters(info) if u.role is model.UnderwriterRole.CO]
 
-    @strawberry.field(description="Holders (产品持有人) you may see, largest first.")
+    @strawberry.field(
+        description="Holders (产品持有人) you may see, largest position first: the current "
+        "positions unless includeEnded."
+    )
     async def holders(
-        self, info: CtxInfo, first: int | None = None, after: str | None = None
+        self,
+        info: CtxInfo,
+        first: int | None = None,
+        after: str | None = None,
+        include_ended: IncludeEndedPositions = False,
     ) -> HolderConnection:
         offset, size = page_window(first, after)
-        page = await info.context.loaders[HOLDERS].load(PageKey(self.record.id, offset, size))
+        key = HoldersKey(self.record.id, offset, size, bool(include_ended))
+        page = await info.context.loaders[HOLDERS].load(key)
         nodes = [
             Holding(record=h.holding, holder=shown, product_record=self.record)
             for h, shown in info.context.visibility.keep(page.items, lambda h: h.party)
@@ -182,19 +212,34 @@ class ProductPartyFields(ProductBase):
             total_amount=page.total_amount,
         )
 
-    @strawberry.field(description="How the product's customer holders split across segments.")
-    async def holder_segments(self, info: CtxInfo) -> list[HolderSegment]:
-        counts = await info.context.loaders[HOLDER_SEGMENTS].load(self.record.id)
+    @strawberry.field(
+        description="How the product's customer holders you may see split across segments: "
+        "the positions holders lists, customers' only."
+    )
+    async def holder_segments(
+        self,
+        info: CtxInfo,
+        include_ended: IncludeEndedPositions = False,
+    ) -> list[HolderSegment]:
+        key = ParamKey(self.record.id, bool(include_ended))
+        counts = await info.context.loaders[HOLDER_SEGMENTS].load(key)
         return [from_record(HolderSegment, c) for c in counts]
 
 
 @strawberry.type
 class CustomerProductFields(CustomerBase):
-    @strawberry.field(description="Products held, largest position first.")
+    @strawberry.field(
+        description="Products held, largest position first: the current positions (those that "
+        "make up assets) unless includeEnded."
+    )
     def holdings(
-        self, info: CtxInfo, first: int | None = None, after: str | None = None
+        self,
+        info: CtxInfo,
+        first: int | None = None,
+        after: str | None = None,
+        include_ended: IncludeEndedPositions = False,
     ) -> Connection[Holding]:
-        window = page_window(first, after)
+        window = details.holdings_part(first, after, include_ended)
 
         def build(got: PartyDetails) -> Connection[Holding]:
             page = got.holdings

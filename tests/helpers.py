@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,13 @@ def count_graphql_core_fields(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Executor, "execute_field", spy)
     return calls
+
+
+def planted_groups(bank_dir: Path) -> list[dict[str, Any]]:
+    """The synthetic bank's planted ownership groups (ground_truth/groups*.jsonl)."""
+    return [
+        json.loads(line)
+        for path in sorted((bank_dir / "ground_truth").glob("groups*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]

@@ -1,12 +1,12 @@
-// The persons tied to company c on $as_of (owners, executives, legal representative, employees)
+// The persons tied to company c on $today (owners, executives, legal representative, employees)
 // whom the caller may see: each with its ties, whether it is our customer and the product types
 // it holds.
 // args: c
-// params: $as_of, $scope
+// params: $today, $scope
 COLLECT {
   MATCH (staff_member:Person)-[staff_tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY]->({{c}})
   WHERE
-    // include: valid_on(staff_tie)
+    // include: current(staff_tie)
     AND
     // include: in_scope(staff_member)
   WITH staff_member, collect(staff_tie) AS staff_ties

@@ -1,7 +1,7 @@
-// The product types party p holds on $as_of, each once.
+// The product types party p holds on $today, each once.
 // args: p
-// params: $as_of
+// params: $today
 COLLECT { MATCH ({{p}})-[held:HOLDS]->(held_product:Product)
           WHERE
-            // include: valid_on(held)
+            // include: current(held)
           RETURN DISTINCT held_product.type }

@@ -1,8 +1,8 @@
 // Company-to-staff linkage (公私联动): the corporate customers of branches $branch_ids (every
 // branch when null) whom the caller may see, each with its primary manager, the product types it
-// holds and its staff (the persons tied to it on $as_of whom the caller may see), when one of
+// holds and its staff (the persons tied to it on $today whom the caller may see), when one of
 // them is not yet our customer.
-// params: $branch_ids, $as_of, $scope
+// params: $branch_ids, $today, $scope
 // returns: company, company_manager, company_held, staff
 MATCH (home:Branch) WHERE $branch_ids IS NULL OR home.id IN $branch_ids
 MATCH (company:Company:Customer)-[:HOME_BRANCH]->(home)

@@ -1,16 +1,16 @@
-// Corporate backgrounds (公私联动) of the persons $ids: each person's ties to companies on $as_of
+// Corporate backgrounds (公私联动) of the persons $ids: each person's ties to companies on $today
 // (owner, executive, legal representative, employee) and every company their shareholdings reach
 // within $max_depth hops, each company with whether the caller may see it, its primary manager,
-// the product types it holds and its own stakes in companies on $as_of (graph/ownership.py works
+// the product types it holds and its own stakes in companies on $today (graph/ownership.py works
 // effective shares out of the person's and these stakes).
-// params: $ids, $as_of, $max_depth, $scope
+// params: $ids, $today, $max_depth, $scope
 // returns: person_id, ties, companies
 UNWIND $ids AS id
 MATCH (person:Person {id: id})
 WITH person, COLLECT {
   MATCH (person)-[tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY]->(tied:Company)
   WHERE
-    // include: valid_on(tie)
+    // include: current(tie)
   RETURN {company_id: tied.id,
     // include: tie_fields(tie)
   }
@@ -18,12 +18,12 @@ WITH person, COLLECT {
 WITH person, ties, COLLECT {
   MATCH (person)-[tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY]->(company:Company)
   WHERE
-    // include: valid_on(tie)
+    // include: current(tie)
   RETURN company
   UNION
   MATCH chain = (person)-[:OWNS*1..6]->(company:Company)
   WHERE length(chain) <= $max_depth AND all(stake IN relationships(chain) WHERE
-    // include: valid_on(stake)
+    // include: current(stake)
   )
   RETURN company
 } AS companies
@@ -43,7 +43,7 @@ RETURN person.id AS person_id, ties, [company IN companies | {
   stakes: COLLECT {
     MATCH (company)-[stake:OWNS]->(owned:Company)
     WHERE
-      // include: valid_on(stake)
+      // include: current(stake)
     RETURN {company_id: owned.id, share: toString(stake.share)}
   }
 }] AS companies

@@ -1,9 +1,9 @@
 // Person-to-company linkage (公私联动): the personal customers of branches $branch_ids (every
 // branch when null) whom the caller may see, each with every company they own, run or legally
-// represent on $as_of (and the caller may see): the ties, both parties, their primary managers,
+// represent on $today (and the caller may see): the ties, both parties, their primary managers,
 // the company's product types, and whether the person owns a company that owns companies (their
 // effective shares then come from their corporate background).
-// params: $branch_ids, $as_of, $scope
+// params: $branch_ids, $today, $scope
 // returns: person, person_manager, chains, company, company_manager, company_held, ties
 MATCH (home:Branch) WHERE $branch_ids IS NULL OR home.id IN $branch_ids
 MATCH (person:Person:Customer)-[:HOME_BRANCH]->(home)
@@ -11,7 +11,7 @@ WHERE
   // include: in_scope(person)
 MATCH (person)-[tie:OWNS|EXECUTIVE_OF|LEGAL_REP_OF]->(company:Company)
 WHERE
-  // include: valid_on(tie)
+  // include: current(tie)
   AND
   // include: in_scope(company)
 WITH person, company, collect({

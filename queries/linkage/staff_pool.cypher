@@ -1,8 +1,8 @@
-// A page of a company's staff pool (公私联动): the persons tied to it on $as_of whom the caller
+// A page of a company's staff pool (公私联动): the persons tied to it on $today whom the caller
 // may see, filtered, who runs the company first (executives and legal representative, then
 // owners, then employees) and by name, with the numbers behind their suggested bundle: how many
 // of all of them are our customers and how many of those hold each of $bundle_types.
-// params: $id, $as_of, $scope, $executives_only, $not_yet_customer, $no_payroll, $offset, $first, $bundle_types
+// params: $id, $today, $scope, $executives_only, $not_yet_customer, $no_payroll, $offset, $first, $bundle_types
 // returns: company_payroll, total, customers, holding, staff
 MATCH (company:Company {id: $id})
 WITH company, 'PAYROLL_SERVICE' IN

@@ -1,7 +1,7 @@
 // One page of customers in the caller's scope matching the filters, by assets descending.
 // The ORDER BY is static so that Neo4j reads the customer_assets index in order and stops after the page;
 // `c.assets IS NOT NULL` lets it use that index.
-// params: $scope, $segment, $branch_ids, $manager_id, $tag_id, $product_id, $party_type, $offset, $limit
+// params: $scope, $segment, $branch_ids, $manager_id, $tag_id, $product_id, $party_type, $today, $offset, $limit
 // returns: party
 MATCH (c:Customer)
 WHERE c.assets IS NOT NULL AND

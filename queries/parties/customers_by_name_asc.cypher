@@ -3,7 +3,7 @@
 // so namesakes keep one order from page to page.
 // The ORDER BY is static so that Neo4j reads the customer_name_sort_key index in order and stops
 // after the page; `c.name_sort_key IS NOT NULL` lets it use that index.
-// params: $scope, $segment, $branch_ids, $manager_id, $tag_id, $product_id, $party_type, $offset, $limit
+// params: $scope, $segment, $branch_ids, $manager_id, $tag_id, $product_id, $party_type, $today, $offset, $limit
 // returns: party
 MATCH (c:Customer)
 WHERE c.name_sort_key IS NOT NULL AND

@@ -1,11 +1,12 @@
 // Everything shown about each party, in one round trip: its profile, home branch,
 // managers, holdings page, fees by product, risk warnings, tags, recent interactions, interest per
 // topic, ties, issued and underwritten products. A part whose parameter is null (or false) is
-// skipped and comes back empty. Dates and datetimes go out as ISO text (toString): the driver's
+// skipped and comes back empty. Managers are the current ones; holdings and ties too, unless
+// $holdings_include_ended or $links_include_ended asks for every one. Dates and datetimes go out as ISO text (toString): the driver's
 // temporal decoding was a fifth of the API's CPU on a 360; graph/records.py parses them back.
 // scope-free: the caller passes the profile through the access policy before showing any of it,
 // and filters the linked parties with it.
-// params: $ids, $today, $with_branch, $with_managers, $holdings_offset, $holdings_first, $fee_items, $warnings, $with_tags, $interactions, $with_interests, $links, $link_types, $links_full, $issued, $underwritten
+// params: $ids, $today, $with_branch, $with_managers, $holdings_offset, $holdings_first, $holdings_include_ended, $fee_items, $warnings, $with_tags, $interactions, $with_interests, $links, $link_types, $links_full, $links_include_ended, $issued, $underwritten
 // returns: party_id, party, branch, managers, holdings_total, holdings, fees, warnings, tags, interactions, interests, links_total, links, issued, underwritings
 UNWIND $ids AS id
 MATCH (party:Party {id: id})
@@ -18,7 +19,8 @@ CALL (party) {
 }
 CALL (party) {
   OPTIONAL MATCH (e:Employee)-[m:MANAGES]->(party)
-  WHERE $with_managers AND (m.until IS NULL OR m.until >= $today)
+  WHERE $with_managers AND
+    // include: current(m)
   WITH e, m ORDER BY CASE m.role WHEN 'PRIMARY' THEN 0 ELSE 1 END, e.id
   RETURN collect(CASE WHEN e IS NULL THEN null ELSE {
     employee:
@@ -28,7 +30,9 @@ CALL (party) {
 }
 CALL (party) {
   OPTIONAL MATCH (party)-[h:HOLDS]->(p:Product)
-  WHERE $holdings_first IS NOT NULL
+  WHERE $holdings_first IS NOT NULL AND ($holdings_include_ended OR
+    // include: current(h)
+  )
   WITH h, p ORDER BY h.amount DESC, p.id
   // Sort and count them all, but build maps only for the page asked for.
   WITH collect(CASE WHEN h IS NULL THEN null ELSE {h: h, p: p} END) AS rows
@@ -37,6 +41,9 @@ CALL (party) {
     WITH x.h AS h, x.p AS p
     RETURN collect({holder_id: party.id, product_id: p.id, amount: h.amount,
                     since: toString(h.since), until: toString(h.until),
+                    current:
+                      // include: current(h)
+                    ,
                     product:
                       // include: product_map(p)
                    }) AS holdings
@@ -102,6 +109,9 @@ CALL (party) {
 CALL (party) {
   OPTIONAL MATCH (party)-[r:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|GUARANTEES]-(other:Party)
   WHERE $links IS NOT NULL AND ($link_types IS NULL OR type(r) IN $link_types)
+    AND ($links_include_ended OR
+      // include: current(r)
+    )
   WITH r, other ORDER BY type(r), coalesce(r.share, 0.0) DESC, other.id
   WITH collect(CASE WHEN r IS NULL THEN null ELSE {r: r, other: other} END) AS rows
   CALL (party, rows) {
@@ -109,7 +119,10 @@ CALL (party) {
     WITH x.r AS r, x.other AS other
     RETURN collect({
       link: r {.*, since: toString(r.since), until: toString(r.until), party_id: party.id,
-               other_id: other.id, type: type(r), outgoing: startNode(r) = party},
+               other_id: other.id, type: type(r), outgoing: startNode(r) = party,
+               current:
+                 // include: current(r)
+              },
       other:
         // include: party_summary(other)
       ,

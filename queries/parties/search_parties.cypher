@@ -9,7 +9,8 @@ WITH collect({node: node, score: score}) AS hits
 CALL (hits) {
   UNWIND hits AS hit
   WITH hit.node AS p, hit.score AS score
-  WHERE ($types IS NULL OR (p:Person AND 'PERSON' IN $types) OR (p:Company AND 'COMPANY' IN $types))
+  WHERE
+    // include: party_types(p)
     AND
     // include: in_scope(p)
   WITH p, score ORDER BY score DESC, p.id LIMIT $limit

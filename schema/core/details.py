@@ -34,7 +34,10 @@ DEFAULT_INTERACTIONS = 20
 DEFAULT_ISSUED = 20
 DEFAULT_UNDERWRITTEN = 20
 
-LinksPart = tuple[tuple[str, ...] | None, int, bool]
+# (offset, first, include ended positions)
+HoldingsPart = tuple[int, int, bool]
+# (types or all, limit, more than the linked parties' summaries, include ended ties)
+LinksPart = tuple[tuple[str, ...] | None, int, bool, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,7 @@ class Slot(Generic[V]):
 
 BRANCH: Slot[bool] = Slot(lambda p: p.branch, lambda v: DetailParts(branch=v))
 MANAGERS: Slot[bool] = Slot(lambda p: p.managers, lambda v: DetailParts(managers=v))
-HOLDINGS: Slot[tuple[int, int] | None] = Slot(
-    lambda p: p.holdings, lambda v: DetailParts(holdings=v)
-)
+HOLDINGS: Slot[HoldingsPart | None] = Slot(lambda p: p.holdings, lambda v: DetailParts(holdings=v))
 FEE_ITEMS: Slot[int | None] = Slot(lambda p: p.fee_items, lambda v: DetailParts(fee_items=v))
 WARNINGS: Slot[int | None] = Slot(lambda p: p.warnings, lambda v: DetailParts(warnings=v))
 TAGS: Slot[bool] = Slot(lambda p: p.tags, lambda v: DetailParts(tags=v))
@@ -97,7 +98,7 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
     """The detail parts a Customer selection will ask for, so that one statement serves them all.
     Arguments the resolvers would refuse are left out here; the resolver reports them."""
     branch = managers = tags = interests = False
-    holdings: tuple[int, int] | None = None
+    holdings: HoldingsPart | None = None
     fee_items = warnings = interactions = issued = underwritten = None
     links: LinksPart | None = None
     for field in fields:
@@ -109,7 +110,9 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
                 case "managers":
                     managers = True
                 case "holdings":
-                    holdings = page_window(args.get("first"), args.get("after"))
+                    holdings = holdings_part(
+                        args.get("first"), args.get("after"), args.get("includeEnded")
+                    )
                 case "fees":
                     fee_items = bounded(args.get("itemsPerProduct"), DEFAULT_FEE_ITEMS)
                 case "riskWarnings":
@@ -122,7 +125,10 @@ def parts_for(fields: Iterable[SelectedField]) -> DetailParts:
                     interests = True
                 case "linkedParties":
                     links = links_part(
-                        args.get("types"), args.get("first"), links_full(field.children())
+                        args.get("types"),
+                        args.get("first"),
+                        links_full(field.children()),
+                        args.get("includeEnded"),
                     )
                 case "issuedProducts":
                     issued = bounded(args.get("first"), DEFAULT_ISSUED)
@@ -152,12 +158,22 @@ def page_parts(fields: Iterable[SelectedField]) -> DetailParts:
     return parts_for(children_named(children_named(fields, "edges"), "node"))
 
 
+def holdings_part(first: int | None, after: str | None, include_ended: bool | None) -> HoldingsPart:
+    """A null includeEnded reads as its default, false."""
+    offset, size = page_window(first, after)
+    return (offset, size, bool(include_ended))
+
+
 def links_part(
-    types: Sequence[str | model.LinkType] | None, first: int | None, full: bool
+    types: Sequence[str | model.LinkType] | None,
+    first: int | None,
+    full: bool,
+    include_ended: bool | None,
 ) -> LinksPart:
-    """Link types come as enum members from resolver arguments and as names from the selection."""
+    """Link types come as enum members from resolver arguments and as names from the selection;
+    a null includeEnded reads as its default, false."""
     names = sorted(t.value if isinstance(t, model.LinkType) else str(t) for t in types or ())
-    return (tuple(names) or None, bounded(first, DEFAULT_LINKS), full)
+    return (tuple(names) or None, bounded(first, DEFAULT_LINKS), full, bool(include_ended))
 
 
 # The fields of a linked party that its summary (queries/_parts/party_summary.cypher) answers;

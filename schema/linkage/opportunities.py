@@ -14,7 +14,7 @@ from graph.opportunities import Action, OpportunityRecord, Verdict
 from graph.parties import CustomerFilter
 from graph.push_rules import PushRulesInvalid, Rule
 from schema.core.access import Role
-from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
+from schema.core.context import CtxInfo
 from schema.core.entities import (
     BranchRef,
     EmployeeRef,
@@ -39,13 +39,6 @@ from schema.linkage.links import LinkStep, shown_path
 # Who may ask for a branch's counts and run screening lists: those who manage business.
 MANAGING_ROLES = (Role.MANAGER, Role.ADMIN)
 REASON_LIMIT = 500
-
-
-async def _opportunities(env: LoaderEnv, ids: list[str]) -> list[OpportunityRecord | None]:
-    return await opp.opportunities_by_ids(env.db, ids)
-
-
-OPPORTUNITIES: BatchLoad[str, OpportunityRecord | None] = BatchLoad("opportunities", _opportunities)
 
 
 @strawberry.type(description="A change of an opportunity's status: who, when, why.")

@@ -34,7 +34,7 @@ class CustomerFilterInput:
     manager_id: strawberry.ID | None = None
     tag_id: strawberry.ID | None = None
     product_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Customers holding this product."
+        default=None, description="Customers holding this product today (a current position)."
     )
     party_type: model.PartyType | None = None
 
@@ -77,8 +77,9 @@ async def customers_connection(
         party_type=where.party_type.value if where.party_type else None,
     )
     scope = visibility.cypher_scope
+    today = info.context.today
     records, has_next = await customers_page(
-        db, scope, graph_filter, order.field.value, order.descending, offset, size
+        db, scope, graph_filter, today, order.field.value, order.descending, offset, size
     )
     shown = visibility.keep_parties(records)
     parties_loader = info.context.loaders[PARTIES]
@@ -96,7 +97,7 @@ async def customers_connection(
     edges, page_info = edges_and_page_info(customers, offset, has_next)
 
     async def count() -> int:
-        return await count_customers(db, scope, graph_filter)
+        return await count_customers(db, scope, graph_filter, today)
 
     return CustomerConnection(edges=edges, page_info=page_info, count=count)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Annotated
 
 import strawberry
 
 from graph import model, parties
 from graph.parties import LinkedParty, PartyDetails, ProductFees
-from graph.records import FeeRecord, ListEntryRecord, PartyRecord
+from graph.records import FeeRecord, LinkRecord, ListEntryRecord, PartyRecord
 from schema.core import details, enums
 from schema.core.access import ShownParty, Visibility
 from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
@@ -58,11 +59,16 @@ class PartyLink:
         description="Whether the employer's payroll runs with us (EMPLOYED_BY)."
     )
     relation: model.FamilyRelation | None = strawberry.field(
-        description="Family relation (FAMILY_OF), as recorded from its subject."
+        description="What the linked party is to this one (FAMILY_OF), as role says: on a "
+        "parent's links their child reads CHILD, on the child's the parent reads PARENT."
     )
     amount: float | None = strawberry.field(description="Guaranteed amount in CNY (GUARANTEES).")
     since: dt.date | None
-    until: dt.date | None
+    until: dt.date | None = strawberry.field(description="Last day of the tie, inclusive.")
+    current: bool = strawberry.field(
+        description="The tie holds today: since absent or not after today, until absent or not "
+        "before today."
+    )
     other: strawberry.Private[ShownParty]
 
     @classmethod
@@ -76,16 +82,26 @@ class PartyLink:
             title=link.title,
             position=link.position,
             payroll_with_us=link.payroll_with_us,
-            relation=model.FamilyRelation(link.relation) if link.relation else None,
+            relation=_relation_of_other(link),
             amount=link.amount,
             since=link.since,
             until=link.until,
+            current=link.current,
             other=other,
         )
 
     @strawberry.field
     def party(self) -> PartyRef:
         return party_of(self.other)
+
+
+def _relation_of_other(link: LinkRecord) -> model.FamilyRelation | None:
+    """A FAMILY_OF tie records what its subject is to the relative: seen from the subject, the
+    linked party (the relative) is the reciprocal of that."""
+    if link.relation is None:
+        return None
+    recorded = model.FamilyRelation(link.relation)
+    return recorded.reciprocal() if link.outgoing else recorded
 
 
 def visible_links(got: PartyDetails, visibility: Visibility) -> list[PartyLink]:
@@ -98,9 +114,26 @@ def _other(link: LinkedParty) -> PartyRecord:
 
 
 def _links_part(
-    info: CtxInfo, types: Sequence[model.LinkType] | None, first: int | None
+    info: CtxInfo,
+    types: Sequence[model.LinkType] | None,
+    first: int | None,
+    include_ended: bool | None,
 ) -> details.LinksPart:
-    return details.links_part(types, first, from_selection(info, details.links_full))
+    return details.links_part(types, first, from_selection(info, details.links_full), include_ended)
+
+
+# The includeEnded argument of linkedParties.
+IncludeEndedTies = Annotated[
+    bool | None,
+    strawberry.argument(
+        description="Every tie, ended (or not yet begun) ones too, not only those that hold "
+        "today; `current` tells which."
+    ),
+]
+LINKED_PARTIES = (
+    "Owners, executives, employer, family and other ties: those that hold today unless "
+    "includeEnded."
+)
 
 
 @strawberry.type(description="An entry of a prohibition (禁止名单) or access (准入名单) list.")
@@ -126,14 +159,15 @@ class PartyLinkFields(PartyBase):
             return None
         return customer_of(self.record, from_selection(info, details.parts_for))
 
-    @strawberry.field(description="Owners, executives, employer, family and other ties.")
+    @strawberry.field(description=LINKED_PARTIES)
     async def linked_parties(
         self,
         info: CtxInfo,
         types: list[model.LinkType] | None = None,
         first: int | None = details.DEFAULT_LINKS,
+        include_ended: IncludeEndedTies = False,
     ) -> list[PartyLink]:
-        part = _links_part(info, types, first)
+        part = _links_part(info, types, first, include_ended)
         got = await details.fetch_details(info, self.id, NO_PARTS, details.LINKS, part)
         return visible_links(got, info.context.visibility)
 
@@ -351,18 +385,19 @@ class CustomerPictureFields(CustomerBase):
             lambda got: [from_record(Interest, i) for i in got.interests or []],
         )
 
-    @strawberry.field(description="Owners, executives, employer, family and other ties.")
+    @strawberry.field(description=LINKED_PARTIES)
     def linked_parties(
         self,
         info: CtxInfo,
         types: list[model.LinkType] | None = None,
         first: int | None = details.DEFAULT_LINKS,
+        include_ended: IncludeEndedTies = False,
     ) -> list[PartyLink]:
         visibility = info.context.visibility
         return details.customer_part(
             self,
             info,
             details.LINKS,
-            _links_part(info, types, first),
+            _links_part(info, types, first, include_ended),
             lambda got: visible_links(got, visibility),
         )

@@ -1,4 +1,6 @@
-"""Full-text search over person and company names, Chinese by part (the cjk analyzer's bigrams)."""
+"""Search over person and company names, Chinese by part: the full-text index (the cjk
+analyzer's pairs of characters), and for a lone Chinese character, which that index cannot find,
+the names containing it (a text index)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,18 @@ import re
 import strawberry
 
 from graph import model
-from graph.parties import search_parties
+from graph.parties import search_names_containing, search_parties
 from schema.core.context import CtxInfo
 from schema.core.entities import PartyRef, party_of
 from schema.core.errors import InvalidArgumentError
 from schema.core.pagination import bounded
 
 MAX_SEARCH_TEXT = 100
+
+# A Chinese character with no other beside it: the cjk analyzer indexes names as overlapping pairs
+# and a lone character as itself, which no indexed name holds.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LONE_CJK = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
 
 
 @strawberry.type
@@ -62,13 +69,19 @@ async def search(
     if len(cleaned) > MAX_SEARCH_TEXT:
         raise InvalidArgumentError(f"'text' is longer than {MAX_SEARCH_TEXT} characters")
     visibility = info.context.visibility
-    hits = await search_parties(
-        info.context.db,
-        lucene_terms(cleaned),
-        [t.value for t in types] if types else None,
-        visibility.cypher_scope,
-        bounded(first),
-    )
+    type_names = [t.value for t in types] if types else None
+    if _LONE_CJK.search(cleaned):
+        hits = await search_names_containing(
+            info.context.db, cleaned.split(), type_names, visibility.cypher_scope, bounded(first)
+        )
+    else:
+        hits = await search_parties(
+            info.context.db,
+            lucene_terms(cleaned),
+            type_names,
+            visibility.cypher_scope,
+            bounded(first),
+        )
     return [
         SearchHit(
             party=party_of(shown), score=hit.score, highlighted=highlight(shown.name, cleaned)

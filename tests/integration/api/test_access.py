@@ -17,6 +17,7 @@ from api.auth import mint_token
 from api.settings import Settings
 from schema.core.access import Role
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
+from tests.periods import current
 
 ME = "{ me { employee { id } accessRoles seesAllBranches } }"
 
@@ -313,9 +314,11 @@ def test_product_holders_and_search_respect_scope(
     assert branch_manager.scope is not None
     product = one(
         driver,
-        "MATCH (c:Customer)-[:HOLDS]->(p:Product), (c)-[:HOME_BRANCH]->(b) "
-        "WHERE NOT b.id IN $scope RETURN p.id AS id, count(*) AS n ORDER BY n DESC LIMIT 1",
+        "MATCH (c:Customer)-[h:HOLDS]->(p:Product), (c)-[:HOME_BRANCH]->(b) "
+        f"WHERE NOT b.id IN $scope AND {current('h')} "
+        "RETURN p.id AS id, count(*) AS n ORDER BY n DESC LIMIT 1",
         scope=branch_manager.scope,
+        today=dt.date.today(),
     )
     query = "query($id: ID!) { product(id: $id) { holders(first: 100) { totalCount } } }"
     everyone = data(client, query, admin.headers, id=product["id"])["product"]["holders"]
@@ -336,6 +339,61 @@ def test_product_holders_and_search_respect_scope(
         h["party"]["id"]
         for h in data(client, search, branch_manager.headers, t=outsider["name"])["search"]
     }
+
+
+PRODUCT_AGGREGATES = """
+query($id: ID!) {
+  product(id: $id) {
+    holders(first: 1) { totalCount totalAmount }
+    holderSegments { segment holders }
+  }
+  customers(first: 1, filter: {productId: $id}) { totalCount }
+}
+"""
+
+
+def test_every_product_aggregate_counts_only_holders_in_scope(
+    client: TestClient, driver: Driver, branch_manager: ApiUser, admin: ApiUser
+) -> None:
+    """A manager once saw holderSegments totalling 127 holders where holders.totalCount said 74:
+    the segments counted every branch's customers. For products whose holders are customers
+    inside and outside the manager's scope, every aggregate must count the same holders: the
+    segments, the holders' count and amount, and the customers filtered by the product."""
+    assert branch_manager.scope is not None
+    today = dt.date.today()
+    products = cypher(
+        driver,
+        f"MATCH (p:Product)<-[h:HOLDS]-(x:Party) WHERE {current('h')} "
+        "WITH p, collect(x) AS holders "
+        "WHERE all(x IN holders WHERE x:Customer) "
+        "AND any(x IN holders WHERE EXISTS { (x)-[:HOME_BRANCH]->(b) WHERE b.id IN $scope }) "
+        "AND any(x IN holders WHERE NOT EXISTS { (x)-[:HOME_BRANCH]->(b) WHERE b.id IN $scope }) "
+        "RETURN p.id AS id ORDER BY size(holders) DESC, p.id LIMIT 3",
+        scope=branch_manager.scope,
+        today=today,
+    )
+    assert products
+    for product in products:
+        truth = cypher(
+            driver,
+            "MATCH (c:Customer)-[h:HOLDS]->(:Product {id: $id}), (c)-[:HOME_BRANCH]->(b) "
+            f"WHERE b.id IN $scope AND {current('h')} "
+            "RETURN c.segment AS segment, count(*) AS holders, sum(h.amount) AS amount",
+            id=product["id"],
+            scope=branch_manager.scope,
+            today=today,
+        )
+        got = data(client, PRODUCT_AGGREGATES, branch_manager.headers, id=product["id"])
+        segments = {s["segment"]: s["holders"] for s in got["product"]["holderSegments"]}
+        assert segments == {t["segment"]: t["holders"] for t in truth}
+        holders = got["product"]["holders"]
+        assert sum(segments.values()) == holders["totalCount"] == got["customers"]["totalCount"]
+        assert holders["totalAmount"] == pytest.approx(sum(t["amount"] for t in truth))
+        everyone = data(client, PRODUCT_AGGREGATES, admin.headers, id=product["id"])
+        assert (
+            sum(s["holders"] for s in everyone["product"]["holderSegments"]) > holders["totalCount"]
+        )
+        assert everyone["product"]["holders"]["totalAmount"] > holders["totalAmount"]
 
 
 def test_masking_pattern_is_the_documented_one() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
+from tests.periods import current
 
 CUSTOMER_360 = """
 query Customer360($id: ID!) {
@@ -50,10 +52,12 @@ def test_customer_360_matches_the_graph(
     truth = one(
         driver,
         "MATCH (c:Customer {id: $id}) RETURN c.name AS name, c.segment AS segment, "
-        "COUNT { (c)-[:HOLDS]->() } AS holdings, COUNT { (c)-[:TAGGED]->() } AS tags, "
-        "COUNT { (c)-[:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|GUARANTEES]-() } "
-        "AS links, [(c)-[:HOME_BRANCH]->(b) | b.id][0] AS branch",
+        f"COUNT {{ (c)-[h:HOLDS]->() WHERE {current('h')} }} AS holdings, "
+        "COUNT { (c)-[:TAGGED]->() } AS tags, "
+        "COUNT { (c)-[r:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|GUARANTEES]-() "
+        f"WHERE {current('r')} }} AS links, [(c)-[:HOME_BRANCH]->(b) | b.id][0] AS branch",
         id=rich_customer,
+        today=dt.date.today(),
     )
     assert customer["name"] == truth["name"] and customer["segment"] == truth["segment"]
     assert customer["homeBranch"]["id"] == truth["branch"]
@@ -152,10 +156,11 @@ def test_linked_parties_come_whole_when_more_than_their_summary_is_asked(
         row["id"]: row
         for row in cypher(
             driver,
-            "MATCH (:Customer {id: $id})-[:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|"
-            "GUARANTEES]-(o:Party) RETURN o.id AS id, o.name AS name, o.phone AS phone, "
-            "o.occupation AS occupation",
+            "MATCH (:Customer {id: $id})-[r:OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|"
+            f"GUARANTEES]-(o:Party) WHERE {current('r')} RETURN o.id AS id, o.name AS name, "
+            "o.phone AS phone, o.occupation AS occupation",
             id=rich_customer,
+            today=dt.date.today(),
         )
     }
     summary = data(client, query % "", admin.headers, id=rich_customer)["customer"]
@@ -171,6 +176,83 @@ def test_linked_parties_come_whole_when_more_than_their_summary_is_asked(
     assert any(t["phone"] for t in truth.values())
     persons = [lp["party"] for lp in whole["linkedParties"] if "occupation" in lp["party"]]
     assert persons and all(p["occupation"] == truth[p["id"]]["occupation"] for p in persons)
+
+
+HOLDINGS = """
+query($id: ID!) {
+  customer(id: $id) {
+    assets
+    holdings(first: 100) { totalCount edges { node { amount until product { id } } } }
+  }
+}
+"""
+EVERY_HOLDING = """
+query($id: ID!) {
+  customer(id: $id) {
+    holdings(first: 100, includeEnded: true) {
+      totalCount edges { node { amount current until product { id } } }
+    }
+  }
+}
+"""
+
+
+def test_holdings_are_current_positions_unless_ended_ones_are_asked_for(
+    client: TestClient, driver: Driver, admin: ApiUser
+) -> None:
+    """The 360 listed positions that ended while `assets` left them out. Holdings are the current
+    positions, adding up to `assets`, unless includeEnded asks for all; each says whether it is
+    current. A product the customer no longer holds does not list them among its holders."""
+    today = dt.date.today()
+    customer = one(
+        driver,
+        "MATCH (c:Customer) WHERE EXISTS { (c)-[h:HOLDS]->() WHERE h.until < $today } "
+        f"AND COUNT {{ (c)-[h:HOLDS]->() WHERE {current('h')} }} >= 2 "
+        "RETURN c.id AS id ORDER BY c.id LIMIT 1",
+        today=today,
+    )["id"]
+    truth = cypher(
+        driver,
+        "MATCH (:Customer {id: $id})-[h:HOLDS]->(p:Product) "
+        f"RETURN p.id AS product, h.amount AS amount, {current('h')} AS current "
+        "ORDER BY h.amount DESC, p.id",
+        id=customer,
+        today=today,
+    )
+    got = data(client, HOLDINGS, admin.headers, id=customer)["customer"]
+
+    def products(connection: dict[str, Any]) -> list[str]:
+        return [e["node"]["product"]["id"] for e in connection["edges"]]
+
+    held = [t for t in truth if t["current"]]
+    assert products(got["holdings"]) == [t["product"] for t in held]
+    assert got["holdings"]["totalCount"] == len(held)
+    assert sum(e["node"]["amount"] for e in got["holdings"]["edges"]) == pytest.approx(
+        got["assets"]
+    )
+    every = data(client, EVERY_HOLDING, admin.headers, id=customer)["customer"]["holdings"]
+    assert products(every) == [t["product"] for t in truth]
+    assert every["totalCount"] == len(truth) > len(held)
+    assert [e["node"]["current"] for e in every["edges"]] == [t["current"] for t in truth]
+    ended = next(t["product"] for t in truth if not t["current"])
+    listed = data(
+        client,
+        "query($id: ID!) { customers(first: 100, filter: {productId: $id}) { "
+        "totalCount edges { node { id } } } }",
+        admin.headers,
+        id=ended,
+    )["customers"]
+    assert customer not in [e["node"]["id"] for e in listed["edges"]]
+    assert (
+        listed["totalCount"]
+        == one(
+            driver,
+            f"MATCH (c:Customer)-[h:HOLDS]->(:Product {{id: $id}}) WHERE {current('h')} "
+            "RETURN count(c) AS n",
+            id=ended,
+            today=today,
+        )["n"]
+    )
 
 
 def test_interest_summary_counts_interactions_per_topic(
@@ -318,6 +400,80 @@ def test_search_treats_lucene_syntax_as_text(client: TestClient, admin: ApiUser)
     assert "errors" not in body
     empty = gql(client, SEARCH, admin.headers, text="   ")
     assert error_codes(empty) == ["INVALID_ARGUMENT"]
+
+
+SEARCH_SCORED = """
+query($text: String!, $first: Int) {
+  search(text: $text, first: $first) { score highlighted party { id name } }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def one_character(driver: Driver, branch_manager: ApiUser) -> str:
+    """A Chinese character in the names of more than a page of parties, some in the manager's
+    scope."""
+    return str(
+        one(
+            driver,
+            "MATCH (p:Party) UNWIND split(p.name, '') AS ch WITH DISTINCT p, ch "
+            "WHERE ch >= '一' AND ch <= '鿿' "
+            "WITH ch, count(p) AS parties, "
+            "count(CASE WHEN NOT p:Customer OR EXISTS { (p)-[:HOME_BRANCH]->(b) "
+            "WHERE b.id IN $scope } THEN 1 END) AS mine "
+            "WHERE parties >= 30 AND parties <= 400 AND mine >= 3 "
+            "RETURN ch ORDER BY parties DESC, ch LIMIT 1",
+            scope=branch_manager.scope,
+        )["ch"]
+    )
+
+
+@pytest.mark.parametrize("caller", ["admin", "branch_manager"])
+def test_search_by_one_chinese_character(
+    client: TestClient,
+    driver: Driver,
+    request: pytest.FixtureRequest,
+    one_character: str,
+    caller: str,
+) -> None:
+    """The cjk analyzer indexes names as pairs of characters, so one character found nothing,
+    silently. It finds the names containing it, in the caller's scope, shortest name (the largest
+    part matched) first."""
+    user: ApiUser = request.getfixturevalue(caller)
+    truth = cypher(
+        driver,
+        "MATCH (p:Party) WHERE p.name CONTAINS $ch AND (p:Person OR p:Company) AND "
+        "($scope IS NULL OR NOT p:Customer "
+        " OR EXISTS { (p)-[:HOME_BRANCH]->(b) WHERE b.id IN $scope }) "
+        "RETURN p.id AS id, p.name AS name",
+        ch=one_character,
+        scope=user.scope,
+    )
+    hits = data(client, SEARCH_SCORED, user.headers, text=one_character, first=20)["search"]
+    assert len(hits) == min(20, len(truth)) > 0
+    names = {t["id"]: t["name"] for t in truth}
+    assert all(names[h["party"]["id"]] == h["party"]["name"] for h in hits)
+    assert [len(h["party"]["name"]) for h in hits] == sorted(len(n) for n in names.values())[:20]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(f"<em>{one_character}</em>" in h["highlighted"] for h in hits)
+
+
+def test_search_with_one_character_beside_a_longer_word(
+    client: TestClient, driver: Driver, admin: ApiUser
+) -> None:
+    """Every word must be in the name, one character or more."""
+    person = one(
+        driver,
+        "MATCH (p:Person) WHERE size(p.name) = 3 RETURN p.id AS id, p.name AS name "
+        "ORDER BY p.id LIMIT 1",
+    )
+    text = f"{person['name'][1:]} {person['name'][0]}"
+    hits = data(client, SEARCH_SCORED, admin.headers, text=text, first=100)["search"]
+    assert person["id"] in [h["party"]["id"] for h in hits]
+    for hit in hits:
+        assert person["name"][1:] in hit["party"]["name"]
+        assert person["name"][0] in hit["party"]["name"]
 
 
 # NAME is in pinyin order: tests/integration/api/test_customer_order.py.

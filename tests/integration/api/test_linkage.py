@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from loaders.synthetic import GROUND_TRUTH
-from tests.helpers import ApiUser, cypher, data, error_codes, gql
+from tests.helpers import ApiUser, cypher, data, error_codes, gql, planted_groups
 
 ROLE_OF_LINK = {
     "OWNS": "OWNER",
@@ -139,19 +139,10 @@ def test_every_company_in_a_background_says_what_it_holds_and_lacks(
     assert "SETTLEMENT_ACCOUNT" in set(entry["holds"]) | set(entry["lacks"])
 
 
-def _groups(bank_dir: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line)
-        for path in sorted((bank_dir / GROUND_TRUTH).glob("groups*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-
-
 def test_effective_shares_are_exact_on_planted_chains_and_cycles(
     client: TestClient, admin: ApiUser, bank_dir: Path
 ) -> None:
-    groups = _groups(bank_dir)
+    groups = planted_groups(bank_dir)
     assert {g["kind"] for g in groups} >= {"tree", "cycle"}
     controllers = sorted({g["controller_id"] for g in groups})
     found = _batched(client, admin, controllers, BACKGROUND, "$asOf: Date", asOf=_today(bank_dir))

@@ -184,6 +184,7 @@ OPPORTUNITY = """
   id status grade kind product products score expectedValue reason source pushRule
   owner { id } institution { id } target { id } via { id }
   convertedProduct { id }
+  path { type fromParty { id } toParty { id } }
   history { fromStatus toStatus actorKind reason actor { id } }
 """
 ACCEPT = f"mutation($id: ID!) {{ acceptOpportunity(id: $id) {{ {OPPORTUNITY} }} }}"
@@ -229,6 +230,13 @@ def test_only_the_owner_their_branch_head_or_an_admin_may_act(
     # The owner accepts; history says who, as what.
     accepted = data(client, ACCEPT, actors.owner.headers, id=first)["acceptOpportunity"]
     assert accepted["status"] == "ACCEPTED"
+    # A linkage opportunity keeps the path that made it, between its target and the customer
+    # it was found through; shown whole only when the caller may see every party on it.
+    if accepted["target"] is None or accepted["via"] is None:
+        assert accepted["path"] is None
+    else:
+        named = {p["id"] for s in accepted["path"] for p in (s["fromParty"], s["toParty"])}
+        assert {accepted["target"]["id"], accepted["via"]["id"]} <= named
     assert accepted["history"] == [
         {
             "fromStatus": "OPEN",

@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from graph.db import Database, Neo4jConfig
 from graph.ownership import holdings_of, owners_of
 from loaders.ingest import LoadSummary
-from loaders.synthetic import GROUND_TRUTH
+from tests.helpers import planted_groups
 
 AS_OF = dt.date(2026, 6, 30)  # the synthetic bank's "today"
-
-
-def _groups(bank_dir: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line)
-        for path in sorted((bank_dir / GROUND_TRUTH).glob("groups*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
 
 
 def test_controllers_look_through_shares_match_the_planted_groups(
     neo4j_config: Neo4jConfig, bank_dir: Path, first_load: LoadSummary
 ) -> None:
-    groups = _groups(bank_dir)
+    groups = planted_groups(bank_dir)
     assert groups, "the test bank plants groups"
     assert {g["kind"] for g in groups} >= {"tree", "cycle"}
 

@@ -53,6 +53,7 @@ def test_the_hot_statements_send_dates_as_text(driver: Driver, first_load: LoadS
                 "with_managers": True,
                 "holdings_offset": 0,
                 "holdings_first": 100,
+                "holdings_include_ended": True,
                 "fee_items": 100,
                 "warnings": 100,
                 "with_tags": True,
@@ -61,11 +62,15 @@ def test_the_hot_statements_send_dates_as_text(driver: Driver, first_load: LoadS
                 "links": 100,
                 "link_types": None,
                 "links_full": True,
+                "links_include_ended": True,
                 "issued": 100,
                 "underwritten": 100,
             },
             Q.holders_of_products: {
                 "keys": [{"id": product["id"], "offset": 0, "first": 100}],
+                "top": 100,
+                "include_ended": True,
+                "today": dt.date.today(),
                 "scope": None,
             },
         }

@@ -42,9 +42,9 @@ def test_every_part_the_selection_asks_for_through_fragments_and_variables() -> 
     )
     assert parts_for(fields) == DetailParts(
         branch=True,
-        holdings=(0, 7),
+        holdings=(0, 7, False),
         fee_items=DEFAULT_FEE_ITEMS,
-        links=(("EMPLOYED_BY", "OWNS"), DEFAULT_LINKS, False),
+        links=(("EMPLOYED_BY", "OWNS"), DEFAULT_LINKS, False, False),
         tags=True,
         warnings=3,
         interests=True,
@@ -56,8 +56,32 @@ def test_a_linked_party_asked_for_more_than_its_summary_comes_whole() -> None:
     whole = below_root(
         "{ customer(id: 1) { linkedParties { party { ... on Person { phone } } } } }"
     )
-    assert parts_for(summary).links == (None, DEFAULT_LINKS, False)
-    assert parts_for(whole).links == (None, DEFAULT_LINKS, True)
+    assert parts_for(summary).links == (None, DEFAULT_LINKS, False, False)
+    assert parts_for(whole).links == (None, DEFAULT_LINKS, True, False)
+
+
+def test_ended_holdings_and_ties_are_read_from_literals_and_variables() -> None:
+    """The 360 stays one statement when it asks for ended positions or ties: the selection
+    analysis must see includeEnded however it is given (a null reads as false)."""
+    fields = below_root(
+        """
+        query($ended: Boolean) {
+          customer(id: 1) {
+            holdings(first: 5, includeEnded: true) { totalCount }
+            linkedParties(includeEnded: $ended) { role }
+          }
+        }
+        """,
+        {"ended": True},
+    )
+    assert parts_for(fields) == DetailParts(
+        holdings=(0, 5, True), links=(None, DEFAULT_LINKS, False, True)
+    )
+    unset = below_root(
+        "query($e: Boolean) { customer(id: 1) { linkedParties(includeEnded: $e) { role } } }",
+        {"e": None},
+    )
+    assert parts_for(unset).links == (None, DEFAULT_LINKS, False, False)
 
 
 def test_arguments_the_resolver_would_refuse_are_left_to_it() -> None:

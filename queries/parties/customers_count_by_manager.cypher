@@ -1,0 +1,9 @@
+// How many customers in the caller's scope match the filters, counted from the customers of the
+// manager the filter names ($anchor). The MATCH is the filter's manager condition: the caller
+// passes $manager_id null rather than have each customer's ties walked again.
+// params: $anchor, $scope, $segment, $branch_ids, $manager_id, $tag_id, $product_id, $party_type, $today
+// returns: total
+MATCH (:Employee {id: $anchor})-[:MANAGES]->(c:Customer)
+WHERE
+  // include: customer_filter(c)
+RETURN count(c) AS total
