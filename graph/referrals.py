@@ -315,7 +315,7 @@ class Created:
 async def customer_for_routing(
     db: Database, customer_id: str, as_of: dt.date
 ) -> tuple[PartyRecord, str | None] | None:
-    rows = await db.read(Q.referral_customer, {"id": customer_id, "as_of": as_of})
+    rows = await db.read(Q.referral_customer, {"id": customer_id, "today": as_of})
     if not rows:
         return None
     return PartyRecord.from_map(rows[0]["party"]), rows[0]["manager_id"]
@@ -573,7 +573,7 @@ async def _check_win(tx: WriteTransaction, referral_id: str, win: Win, on: dt.da
     rows = await tx.run(Q.referrals_by_ids, {"ids": [referral_id]})
     customer_id = rows[0]["referral"]["customer_id"]
     held = await tx.run(
-        Q.holding_of_product, {"party_id": customer_id, "product_id": win.product_id, "as_of": on}
+        Q.holding_of_product, {"party_id": customer_id, "product_id": win.product_id, "today": on}
     )
     if not held:
         raise WinNotHeld(f"product {win.product_id!r} was not found")

@@ -1,6 +1,6 @@
-// The party a referral is for, with its primary manager on $as_of: what push rules route by.
+// The party a referral is for, with its primary manager on $today: what push rules route by.
 // scope-free: one party by id; the caller passes the record through the access policy.
-// params: $id, $as_of
+// params: $id, $today
 // returns: party, manager_id
 MATCH (c:Party {id: $id})
 RETURN
