@@ -276,6 +276,39 @@ def referrals_expire() -> None:
     with_database(settings, work)
 
 
+async def write_referral_history(db: Database, settings: Settings) -> None:
+    """A year of referral history with its credit (graph/referral_history.py), once."""
+    import datetime as dt
+
+    from graph.opportunities import checked_rules
+    from graph.referral_history import write_history
+
+    in_force = await checked_rules(db, settings.opportunity_policy())
+    summary = await write_history(
+        db, in_force.rules, in_force.directory, dt.date.today(), settings.demo_seed
+    )
+    if not summary.written:
+        typer.echo(f"referral history already written ({summary.referrals:,} referrals)", err=True)
+        return
+    typer.echo(
+        f"referral history: {summary.referrals:,} referrals, {summary.won:,} won, "
+        f"{summary.credit_entries:,} credit entries",
+        err=True,
+    )
+
+
+@referrals_app.command("history")
+def referrals_history() -> None:
+    """Write a year of synthetic referral history and its credit into the loaded bank (once)."""
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        await apply_schema(db)
+        await write_referral_history(db, settings)
+
+    with_database(settings, work)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -331,6 +364,8 @@ def demo(
         await load_demo_bank(db)
         typer.echo("generating opportunities (商机) …", err=True)
         await generate_opportunities(db, settings, progress=True)
+        typer.echo("writing a year of referrals (转介) and their credit …", err=True)
+        await write_referral_history(db, settings)
 
     async def load_demo_bank(db: Database) -> None:
         await apply_schema(db)

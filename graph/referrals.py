@@ -665,7 +665,7 @@ def credit_drafts(
     ]
 
 
-async def _append_credit(
+async def append_credit(
     tx: WriteTransaction, drafts: Sequence[ledger.Draft], now: dt.datetime
 ) -> list[LedgerEntry]:
     entries = await ledger.append_in(tx, Ledger.CREDIT, drafts, now)
@@ -702,7 +702,7 @@ async def _credit_win(
             "an admin publishes one first"
         )
     drafts = credit_drafts(referral, policy, referral.won_amount, referral.won_on, actor_id)
-    return await _append_credit(tx, drafts, now)
+    return await append_credit(tx, drafts, now)
 
 
 def current_credit(referral: ReferralRecord) -> list[CreditEntry]:
@@ -756,7 +756,7 @@ async def correct_credit(
             policy = next(p for p in await policies(tx, None) if p.id == policy_id)
             assert referral.won_on is not None
             drafts += credit_drafts(referral, policy, amount, referral.won_on, actor_id)
-        return await _append_credit(tx, drafts, now)
+        return await append_credit(tx, drafts, now)
 
     return await db.write_unit(work)
 

@@ -26,6 +26,7 @@ from queries.catalog import (
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
+
     credit_leaderboard: CypherQuery
     credit_policies: CypherQuery
     credit_policy_publish: CypherQuery
@@ -36,6 +37,9 @@ class Q:
     referral_credit_link: CypherQuery
     referral_customer: CypherQuery
     referral_funnel: CypherQuery
+    referral_history_candidates: CypherQuery
+    referral_history_write: CypherQuery
+    referral_history_count: CypherQuery
     referral_lock: CypherQuery
     referral_transition: CypherQuery
     referrals_by_ids: CypherQuery
