@@ -43,6 +43,7 @@ from graph.model import (
     ReferralStage,
 )
 from graph.money import from_fen, to_fen
+from graph.opportunities import Verdict  # one vocabulary for every status machine's verdicts
 from graph.push_rules import Directory, PushRules, Routed, RouteInput, route_to
 from graph.records import PartyRecord, to_date, to_datetime
 from queries import Q
@@ -91,12 +92,6 @@ STAGE_MACHINE: Mapping[Action, Transition] = {
     Action.REASSIGN: Transition(OPEN_STAGES, Stage.REASSIGNED, _PEOPLE),
     Action.EXPIRE: Transition(OPEN_STAGES, Stage.EXPIRED, frozenset({Actor.SYSTEM})),
 }
-
-
-class Verdict(StrEnum):
-    ALLOWED = "ALLOWED"
-    ACTOR_REFUSED = "ACTOR_REFUSED"
-    ILLEGAL = "ILLEGAL"
 
 
 def decide(action: Action, stage: Stage, actors: Iterable[Actor]) -> Verdict:

@@ -26,7 +26,6 @@ from queries.catalog import (
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
-
     credit_leaderboard: CypherQuery
     credit_policies: CypherQuery
     credit_policy_publish: CypherQuery

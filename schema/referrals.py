@@ -23,9 +23,9 @@ from graph.credit import PolicyInvalid
 from graph.db import ConstraintViolation
 from graph.model import ParticipantRole, ProductType, ReceivingRole, ReferralRoute, ReferralStage
 from graph.money import MoneyError, parse_money
-from graph.opportunities import RulesInForce, checked_rules
+from graph.opportunities import RulesInForce, Verdict, checked_rules
 from graph.push_rules import Directory, PushRulesInvalid
-from graph.referrals import Action, Change, ReferralRecord, Verdict
+from graph.referrals import Action, Change, ReferralRecord
 from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
 from schema.core.entities import (
     BranchRef,

@@ -21,6 +21,7 @@ from graph.ledger import Ledger
 from graph.opportunities import checked_rules
 from graph.referral_history import HistorySummary, write_history
 from tests.helpers import ApiUser, cypher, data
+from tests.integration.api.test_referrals import remove_referrals
 
 TODAY = dt.date.today()
 
@@ -46,12 +47,7 @@ def history(
     try:
         yield _write(neo4j_config, settings)
     finally:
-        cypher(
-            driver,
-            "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy "
-            "OR (n:LedgerEntry AND n.ledger = 'credit') OR (n:LedgerHead AND n.ledger = 'credit') "
-            "DETACH DELETE n",
-        )
+        remove_referrals(driver)
 
 
 def test_history_is_written_once_with_every_outcome_and_route(

@@ -84,6 +84,16 @@ class Cast:
     admin: ApiUser
 
 
+def remove_referrals(driver: Driver) -> None:
+    """Every referral, credit policy and credit-ledger entry: the bank is shared by every test."""
+    cypher(
+        driver,
+        "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy "
+        "OR (n:LedgerEntry AND n.ledger = 'credit') OR (n:LedgerHead AND n.ledger = 'credit') "
+        "DETACH DELETE n",
+    )
+
+
 @pytest.fixture(scope="module")
 def cast(settings: Settings, driver: Driver, admin: ApiUser) -> Iterator[Cast]:
     # A branch with a teller, a customer manager and a head working there now, and a customer
@@ -132,12 +142,7 @@ def cast(settings: Settings, driver: Driver, admin: ApiUser) -> Iterator[Cast]:
             admin=user(others[1]["id"], Role.ADMIN),
         )
     finally:
-        cypher(
-            driver,
-            "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy "
-            "OR (n:LedgerEntry AND n.ledger = 'credit') OR (n:LedgerHead AND n.ledger = 'credit') "
-            "DETACH DELETE n",
-        )
+        remove_referrals(driver)
 
 
 @pytest.fixture(scope="module")
@@ -750,6 +755,11 @@ def _credit_entries(driver: Driver, referral_id: str) -> int:
     )
 
 
+def _win_body(cast: Cast, referral_id: str, amount: str, key: str | None) -> dict[str, Any]:
+    win = {"productId": cast.product, "amount": amount}
+    return {"query": WIN, "variables": {"id": referral_id, "win": win, "key": key}}
+
+
 def test_concurrent_wins_of_one_referral_credit_it_once(
     client: TestClient,
     cast: Cast,
@@ -761,13 +771,7 @@ def test_concurrent_wins_of_one_referral_credit_it_once(
     with serving(settings) as api:
         for round_ in range(ROUNDS):
             referral_id = ready_to_win(client, cast)
-            body = {
-                "query": WIN,
-                "variables": {
-                    "id": referral_id,
-                    "win": {"productId": cast.product, "amount": f"{1000 + round_}.50"},
-                },
-            }
+            body = _win_body(cast, referral_id, f"{1000 + round_}.50", None)
             answers = _concurrently(api.url, cast.recipient.headers, [body] * CLIENTS)
             won = [a for a in answers if "errors" not in a]
             refused = [a for a in answers if "errors" in a]
@@ -789,14 +793,7 @@ def test_a_win_resent_with_its_idempotency_key_returns_the_first_answer_and_writ
     with serving(settings) as api:
         for _ in range(ROUNDS):
             referral_id = ready_to_win(client, cast)
-            body = {
-                "query": WIN,
-                "variables": {
-                    "id": referral_id,
-                    "win": {"productId": cast.product, "amount": "88.88"},
-                    "key": f"win-{referral_id}",
-                },
-            }
+            body = _win_body(cast, referral_id, "88.88", f"win-{referral_id}")
             answers = _concurrently(api.url, cast.recipient.headers, [body] * CLIENTS)
             assert all("errors" not in a for a in answers), answers
             assert len({str(a["data"]) for a in answers}) == 1

@@ -18,7 +18,8 @@ from graph.credit import (
     split,
 )
 from graph.model import ParticipantRole, ProductType, ReferralStage
-from graph.referrals import STAGE_MACHINE, Action, Actor, Verdict, decide
+from graph.opportunities import Verdict
+from graph.referrals import STAGE_MACHINE, Action, Actor, decide
 
 R, C, S = ParticipantRole.REFERRER, ParticipantRole.CLOSER, ParticipantRole.SUPPORTING
 
