@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -823,9 +822,14 @@ class FunnelPart:
 
     @property
     def median_days_to_win(self) -> Decimal | None:
-        if not self.days_to_win:
+        """Exact: the middle day count, or the mean of the two middle ones."""
+        days = sorted(self.days_to_win)
+        if not days:
             return None
-        return Decimal(str(statistics.median(self.days_to_win)))
+        middle = len(days) // 2
+        if len(days) % 2:
+            return Decimal(days[middle])
+        return (Decimal(days[middle - 1]) + Decimal(days[middle])) / 2
 
 
 async def funnel(

@@ -112,6 +112,16 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ("list_entry_list", "CREATE INDEX list_entry_list IF NOT EXISTS FOR (n:ListEntry) ON (n.list)"),
     ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
     ("fee_due_on", "CREATE INDEX fee_due_on IF NOT EXISTS FOR (n:Fee) ON (n.due_on)"),
+    # The funnel reads a branch's referrals by the referrer's branch and by the recipient's.
+    (
+        "referral_institution",
+        "CREATE INDEX referral_institution IF NOT EXISTS FOR (n:Referral) ON (n.institution_id)",
+    ),
+    (
+        "referral_referrer_branch",
+        "CREATE INDEX referral_referrer_branch IF NOT EXISTS "
+        "FOR (n:Referral) ON (n.referrer_branch_id)",
+    ),
     (
         "referral_created_on",
         "CREATE INDEX referral_created_on IF NOT EXISTS FOR (n:Referral) ON (n.created_on)",

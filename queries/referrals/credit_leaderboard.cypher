@@ -5,10 +5,10 @@
 // returns: key, total_fen, entries
 MATCH (branch:Branch)<-[post:WORKS_AT]-(employee:Employee)
 WHERE branch.id IN $branch_ids AND post.until IS NULL
-MATCH (entry:LedgerEntry)-[credit:CREDITS]->(employee)
+MATCH (:LedgerEntry)-[credit:CREDITS]->(employee)
 WHERE credit.on >= $from AND credit.on <= $to
 WITH CASE WHEN $by_branch THEN branch.id ELSE employee.id END AS key,
-     sum(credit.amount_fen) AS total_fen, count(entry) AS entries
+     sum(credit.amount_fen) AS total_fen, count(credit) AS entries
 RETURN key, total_fen, entries
 ORDER BY total_fen DESC, key
 LIMIT $first
