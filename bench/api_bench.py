@@ -442,6 +442,28 @@ async def wait_ready(port: int) -> None:
     raise RuntimeError("the API did not become ready")
 
 
+def poster(
+    pool: asyncio.Queue[Connection], token: str, document: str
+) -> Callable[[str], Awaitable[None]]:
+    """Posts `document` with `{"id": …}` (no variables for an empty id) over a pooled connection;
+    an answer with errors, or without data, raises."""
+
+    async def post(id_: str) -> None:
+        variables = {"id": id_} if id_ else {}
+        body = json.dumps({"query": document, "variables": variables}).encode()
+        connection = await pool.get()
+        try:
+            status, payload = await connection.post_json("/graphql", body, token)
+        finally:
+            pool.put_nowait(connection)
+        # Checked in full: a fast error is not a fast answer.
+        answer = json.loads(payload)
+        if status != 200 or answer.get("errors") or not answer.get("data"):
+            raise RuntimeError(payload[:300].decode(errors="replace"))
+
+    return post
+
+
 async def bench_http(
     port: int,
     token: str,
@@ -454,26 +476,12 @@ async def bench_http(
     for _ in range(args.concurrency):
         pool.put_nowait(await Connection.open(port))
 
-    def poster(document: str) -> Callable[[str], Awaitable[None]]:
-        async def post(id_: str) -> None:
-            variables = {"id": id_} if id_ else {}
-            body = json.dumps({"query": document, "variables": variables}).encode()
-            connection = await pool.get()
-            try:
-                status, payload = await connection.post_json("/graphql", body, token)
-            finally:
-                pool.put_nowait(connection)
-            # Checked in full: a fast error is not a fast answer.
-            answer = json.loads(payload)
-            if status != 200 or answer.get("errors") or not answer.get("data"):
-                raise RuntimeError(payload[:300].decode(errors="replace"))
-
-        return post
-
     try:
         # Warm-up: JIT on both sides, the page cache, the caller's cached scope.
         for workload in WORKLOADS:
-            await hammer(poster(workload.document), ids[workload.ids], args.concurrency, 100)
+            await hammer(
+                poster(pool, token, workload.document), ids[workload.ids], args.concurrency, 100
+            )
         print(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
             f"{args.workers} API worker(s), {args.requests} requests each query, latency in ms"
@@ -483,7 +491,10 @@ async def bench_http(
                 continue
             meter = CpuMeter({**pids, "bench client": os.getpid()})
             samples = await hammer(
-                poster(workload.document), ids[workload.ids], args.concurrency, args.requests
+                poster(pool, token, workload.document),
+                ids[workload.ids],
+                args.concurrency,
+                args.requests,
             )
             print(f"GraphQL {workload.label:<30}: {percentiles(samples)}")
             print(meter.report(args.requests))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import os
 import random
 import signal
@@ -28,7 +27,15 @@ from neo4j import AsyncGraphDatabase
 
 from api.auth import mint_token
 from api.settings import Settings
-from bench.api_bench import SECRET, Connection, hammer, percentiles, prepare_bank, wait_ready
+from bench.api_bench import (
+    SECRET,
+    Connection,
+    hammer,
+    percentiles,
+    poster,
+    prepare_bank,
+    wait_ready,
+)
 from graph.db import Database, Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
 from graph.opportunities import OpportunityPolicy, generate
@@ -93,27 +100,13 @@ async def bench_http(
     for _ in range(args.concurrency):
         pool.put_nowait(await Connection.open(port))
 
-    def poster(query: str):  # type: ignore[no-untyped-def]
-        async def post(id_: str) -> None:
-            body = json.dumps({"query": query, "variables": {"id": id_}}).encode()
-            connection = await pool.get()
-            try:
-                status, payload = await connection.post_json("/graphql", body, token)
-            finally:
-                pool.put_nowait(connection)
-            answer = json.loads(payload)
-            if status != 200 or answer.get("errors") or not answer.get("data"):
-                raise RuntimeError(payload[:300].decode(errors="replace"))
-
-        return post
-
     try:
         print(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
             f"{args.rounds} rounds of {args.requests} requests each, latency in ms"
         )
         for name, query in LINKAGE_DOCUMENTS.items():
-            post = poster(query)
+            post = poster(pool, token, query)
             await hammer(post, ids[name], args.concurrency, 200)  # warm-up
             p99s = []
             for _ in range(args.rounds):
