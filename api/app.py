@@ -22,6 +22,7 @@ from graphql import (
     ASTValidationRule,
     DocumentNode,
     GraphQLError,
+    GraphQLSyntaxError,
     OperationDefinitionNode,
     parse,
     validate,
@@ -29,20 +30,28 @@ from graphql import (
 from starlette.datastructures import State
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.fastapi import BaseContext
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import ParseOptions
+from strawberry.types.execution import ParseOptions, PreExecutionError
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UnsetType
+from strawberry.utils.aio import aclosing
 
 from api.auth import CallerResolver, TokenVerifier
 from api.errors import ERROR_CODES, INTERNAL, MASKED, MESSAGES, code_for, convert, log_unexpected
@@ -55,12 +64,16 @@ from api.middleware import (
     within_limit,
 )
 from api.settings import Settings, get_settings
+from graph import monitoring
 from graph.db import Database, GraphError, GraphUnavailable
+from graph.ledger import Ledger, LedgerWriter
 from graph.schema import apply_schema
 from schema import build_schema
-from schema.core.context import Context
+from schema.compliance import AlertFeed, AuditTrail
+from schema.core.access import Caller
+from schema.core.context import Context, Services
 from schema.core.documents import cacheable_text
-from schema.core.errors import UnauthenticatedError
+from schema.core.errors import ApiError, UnauthenticatedError
 
 log = logging.getLogger("relgraph.api")
 V = TypeVar("V")
@@ -294,6 +307,57 @@ async def _send_json(send: Send, status: int, body: bytes, media_type: str) -> N
     await send({"type": "http.response.body", "body": body})
 
 
+class _SocketContext(Context):
+    """A WebSocket connection's context: its caller is known once connection_init has been
+    checked (on_ws_connect), and no operation runs before that."""
+
+    def __init__(self, state: AppState) -> None:  # the rest once authenticated
+        BaseContext.__init__(self)
+        self.state = state
+        self.db = state.db
+        self.services = state.services
+
+    def authenticate(self, caller: Caller) -> None:
+        Context.__init__(self, self.state.db, caller, services=self.state.services)
+
+
+class _CodedStream:
+    """The schema as a socket operation sees it: every result's errors coded and masked as over
+    HTTP (api/errors.py), except those for which the protocol closes the socket (a syntax error,
+    an operation type it cannot run)."""
+
+    def __init__(self, schema: BaseSchema) -> None:
+        self._schema = schema
+
+    async def stream(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        return _coded(await self._schema.stream(*args, **kwargs))
+
+
+def _closes_socket(result: object) -> bool:
+    if not isinstance(result, PreExecutionError) or not result.errors:
+        return False
+    first = result.errors[0]
+    return isinstance(first, GraphQLSyntaxError) or isinstance(
+        first.original_error, CannotGetOperationTypeError
+    )
+
+
+async def _coded(results: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async with aclosing(results):
+        async for result in results:
+            if isinstance(result, ExecutionResult) and result.errors and not _closes_socket(result):
+                result.errors = [convert(error) for error in result.errors]
+            yield result
+
+
+class _SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws as Strawberry speaks it, with errors coded (_CodedStream)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.schema = _CodedStream(self.schema)  # type: ignore[assignment]
+
+
 class _GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app, serving /graphql (see RelgraphApp) as GraphQL over HTTP asks:
     POST of application/json only (GET is refused: the page of GraphiQL in dev is all it
@@ -306,13 +370,33 @@ class _GraphQLApp(GraphQL[Context, None]):
     than the standard library on a customer 360 (a few KB), and it writes Chinese as UTF-8 rather
     than \\u escapes."""
 
-    def __init__(self, schema: BaseSchema, *, dev: bool, max_body_bytes: int) -> None:
+    graphql_transport_ws_handler_class = _SocketHandler
+
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        dev: bool,
+        max_body_bytes: int,
+        allowed_origins: list[str],
+    ) -> None:
         super().__init__(
-            schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=False
+            schema,
+            graphql_ide="graphiql" if dev else None,
+            allow_queries_via_get=False,
+            # Subscriptions (compliance's alerts) over graphql-transport-ws only: the older
+            # graphql-ws protocol has no way to refuse a connection before it is acknowledged.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # A browser page on another origin may open a socket only from these (the bearer
+            # token is in connection_init, so no cookie could be abused, but the rule is CORS's).
+            allowed_origins=allowed_origins,
         )
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.run(WebSocket(scope, receive=receive, send=send))
+            return
         _lower_media_types(scope)
         media = _negotiated(_header(scope, b"accept"))
         try:
@@ -424,7 +508,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             variables=data.get("variables"),
             operation_name=data.get("operationName"),
             extensions=data.get("extensions"),
-            # No streaming transport is enabled: the schema has no subscriptions.
+            # Subscriptions are served over the WebSocket only.
             protocol="http",
         )
 
@@ -447,6 +531,9 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        if isinstance(request, WebSocket):
+            state = _state(request)
+            return _SocketContext(state)
         return await self._context(request)
 
     async def _context(self, request: Request | WebSocket) -> Context:
@@ -458,7 +545,31 @@ class _GraphQLApp(GraphQL[Context, None]):
             state.db,
             await state.callers(principal),
             opportunity_policy=state.opportunity_policy,
+            services=state.services,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A socket's connection_init carries the bearer token (`{"Authorization": "Bearer …"}`),
+        checked as an HTTP request's header is: a bad token, an unknown employee or a caller
+        without the compliance or admin role is refused (4403) before anything runs."""
+        assert isinstance(context, _SocketContext)
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        state = context.state
+        try:
+            principal = state.tokens.principal(
+                authorization if isinstance(authorization, str) else None
+            )
+            caller = await state.callers(principal)
+            caller.require_compliance()
+        except ApiError as exc:
+            log.info("WebSocket connection refused: %s", exc)
+            raise ConnectionRejectionError from exc
+        except GraphError as exc:
+            log.warning("WebSocket connection refused, the graph is unavailable: %s", exc)
+            raise ConnectionRejectionError from exc
+        context.authenticate(caller)
+        return UnsetType()  # a plain connection_ack (a singleton: Strawberry's UNSET)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -503,6 +614,13 @@ class AppState:
         self.tokens = TokenVerifier(settings)
         self.opportunity_policy = settings.opportunity_policy()
         self.schema_applied = False
+        rules = settings.compliance_rules()
+        # What the areas get beyond the database (schema/core/context.py's Services).
+        self.services = Services(
+            rules,
+            AuditTrail(LedgerWriter(db, Ledger.AUDIT)),
+            AlertFeed(db, rules.alert_poll_seconds),
+        )
 
     async def ensure_schema(self) -> None:
         if not self.schema_applied:
@@ -537,8 +655,12 @@ class RelgraphApp:
         await self._stack(scope, receive, send)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/graphql":
+            scope["app"] = self.api  # websocket.app.state, as under FastAPI
+            await self.graphql(scope, receive, send)  # subscriptions
+            return
         if scope["type"] != "http":
-            await self.api(scope, receive, send)  # the lifespan
+            await self.api(scope, receive, send)  # the lifespan, other sockets (refused)
             return
         started = False
 
@@ -572,6 +694,18 @@ def _internal_error(exc: BaseException) -> JSONResponse:
     return error_response(MASKED, INTERNAL, 500, error_id=error_id)
 
 
+async def _warm_up(db: Database) -> None:
+    """Before serving: the exposure search and the statements a listing's re-screen runs,
+    planned before the first look or listing needs them (graph/monitoring.py). Planning the
+    search took 8 to 22 s on the busy 2-core machine, longer than a query may run: done in the
+    background, the first `exposure` asked meanwhile timed out. Once Neo4j has the plans cached,
+    this takes milliseconds."""
+    try:
+        await monitoring.warm_up(db)
+    except GraphError as exc:
+        log.warning("warming the compliance statements up failed: %s", exc)
+
+
 def create_app(settings: Settings | None = None) -> RelgraphApp:
     settings = settings or get_settings()
     settings.check_token_secret()
@@ -587,6 +721,8 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
         except GraphUnavailable as exc:
             # Serve anyway: /readyz reports the outage and the schema is applied on recovery.
             log.warning("Neo4j unavailable at start-up (%s); will retry on /readyz", exc)
+        else:
+            await _warm_up(db)
         # The ~100k objects of the loaded libraries and the schema live as long as the process:
         # kept out of the cyclic GC, a full collection pauses a request for ~15 ms, not ~75 ms.
         gc.collect()
@@ -602,7 +738,12 @@ def create_app(settings: Settings | None = None) -> RelgraphApp:
     schema = build_schema(
         extensions, suggestions=settings.is_dev, compiled=settings.compiled_executor
     )
-    graphql = _GraphQLApp(schema, dev=settings.is_dev, max_body_bytes=settings.max_body_bytes)
+    graphql = _GraphQLApp(
+        schema,
+        dev=settings.is_dev,
+        max_body_bytes=settings.max_body_bytes,
+        allowed_origins=settings.cors_origins,
+    )
 
     app = FastAPI(
         title="relgraph",

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -19,6 +19,10 @@ from graph.db import Database, GraphUnavailable
 from graph.local_server import PROJECT_ROOT, LocalServerError
 from graph.schema import apply_schema
 from queries import Q
+
+if TYPE_CHECKING:
+    from graph.records import ScreeningRunRecord
+    from loaders.ingest import LoadSummary
 
 app = typer.Typer(
     help="relgraph: the bank's customer-relationship knowledge graph.", no_args_is_help=True
@@ -32,13 +36,19 @@ schema_app = typer.Typer(
 opportunities_app = typer.Typer(
     help="Opportunities (商机): generate them, check the push rules.", no_args_is_help=True
 )
+referrals_app = typer.Typer(
+    help="Referrals (转介): expire those without progress, write a year of history.",
+    no_args_is_help=True,
+)
+audit_app = typer.Typer(
+    help="The tamper-evident ledgers: compliance's audit log, referral credit.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
-referrals_app = typer.Typer(
-    help="Referrals (转介): expire those without progress.", no_args_is_help=True
-)
 app.add_typer(opportunities_app, name="opportunities")
 app.add_typer(referrals_app, name="referrals")
+app.add_typer(audit_app, name="audit")
 
 T = TypeVar("T")
 
@@ -159,6 +169,13 @@ def load(
         Path | None, typer.Option(help="Where to write the rejects report (CSV).")
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    rescreen: Annotated[
+        bool,
+        typer.Option(
+            help="Re-screen the customers whose exposure the ties and list entries loaded can "
+            "change, and raise alerts (once a screening run has set the baseline)."
+        ),
+    ] = True,
 ) -> None:
     """Validate and load a folder; bad rows are reported, good rows load. Safe to re-run."""
     from loaders.ingest import LoadFolderError, load_folder, write_rejects_report
@@ -171,6 +188,7 @@ def load(
             summary = await load_folder(db, folder, batch_size=batch_size, progress=progress)
         except LoadFolderError as exc:
             raise _fail(str(exc)) from exc
+        await _rescreen_after_load(db, settings, summary, folder, rescreen)
         report = rejects or folder / "rejects.csv"
         for reject in summary.rejects[:20]:
             typer.secho(f"rejected {reject}", err=True, fg=typer.colors.YELLOW)
@@ -306,7 +324,168 @@ def referrals_history() -> None:
         await apply_schema(db)
         await write_referral_history(db, settings)
 
+
+# The load types whose rows are ties between parties: one per LinkType, named after it.
+TIE_TABLES = frozenset(
+    ("owns", "executive_of", "legal_rep_of", "employed_by", "family_of", "guarantees")
+)
+
+
+async def _rescreen_after_load(
+    db: Database, settings: Settings, summary: LoadSummary, folder: Path, rescreen: bool
+) -> None:
+    """Re-screens around what the load changed (graph/monitoring.py) once monitoring has a
+    baseline: before the first screening run every exposure would be "new"."""
+    import datetime as dt
+
+    from graph import monitoring
+
+    ties, listings = summary.touched(TIE_TABLES), summary.touched({"list_entries"})
+    if not rescreen or not (ties or listings):
+        return
+    rules = settings.compliance_rules()
+    hops = await monitoring.baseline_hops(db)
+    if hops is None:
+        typer.echo("no screening run yet: run `relgraph screen` to start monitoring exposure")
+        return
+    affected, alerts = await monitoring.rescreen_after_load(
+        db,
+        listing_changed=sorted(listings),
+        ties_changed=sorted(ties),
+        max_hops=hops,
+        as_of=dt.date.today(),
+        cap=rules.screening_fanout_cap,
+        cause_ref=folder.name,
+    )
+    typer.echo(
+        f"re-screened around {len(affected)} listed parties ({len(ties)} tie ends and "
+        f"{len(listings)} listings changed): {len(alerts)} alerts raised"
+    )
+
+
+@app.command()
+def screen(
+    max_hops: Annotated[
+        int | None,
+        typer.Option(min=1, max=6, help="Default RELGRAPH_SCREENING_MAX_HOPS (3)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Ties and lists as of this day, YYYY-MM-DD (today).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the regulator's report (CSV) here.")
+    ] = None,
+    run: Annotated[
+        str | None,
+        typer.Option(help="Write the report of this earlier run instead of screening again."),
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Who screens, as the run records it (default: $USER).")
+    ] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Screen every customer for exposure to listed parties within --max-hops; stored as a
+    screening run (compared with the one before), optionally written out as a CSV report."""
+    import datetime as dt
+    import getpass
+
+    from tqdm import tqdm
+
+    from graph import screening
+    from loaders.csv_report import write_csv_report
+
+    settings = get_settings()
+    rules = settings.compliance_rules()
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as exc:
+        raise _fail(f"--as-of: {exc}") from exc
+    if run is not None and out is None:
+        raise _fail("--run needs --out: it writes an earlier run's report")
+
+    async def work(db: Database) -> None:
+        run_id = run
+        if run_id is None:
+            bar = tqdm(desc="listed parties", unit="parties", disable=not progress)
+
+            def advance(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            with bar:
+                finished = await screening.screen(
+                    db,
+                    rules,
+                    max_hops=max_hops or rules.screening_max_hops,
+                    as_of=day,
+                    actor=actor or getpass.getuser(),
+                    progress=advance,
+                )
+            run_id = finished.id
+            typer.echo(_run_summary(finished))
+        elif (await screening.runs_by_ids(db, [run_id]))[0] is None:
+            raise _fail(f"no screening run {run_id!r}")
+        if out is not None:
+            rows = await screening.report_rows(db, run_id)
+            write_csv_report(out, screening.REPORT_COLUMNS, rows)
+            typer.echo(f"wrote {len(rows):,} rows to {out}")
+
     with_database(settings, work)
+
+
+def _run_summary(run: ScreeningRunRecord) -> str:
+    import json
+
+    by_hops = ", ".join(f"{n:,} at {h}" for h, n in json.loads(run.exposures_by_hops).items())
+    cuts = len(json.loads(run.cuts))
+    return "\n".join(
+        (
+            f"screening run {run.id} ({run.status}) in {run.seconds or 0:.1f}s, "
+            f"as of {run.as_of}, {run.max_hops} hops",
+            f"  customers screened:  {run.customers or 0:,}",
+            f"  listed parties:      {run.listed or 0:,}",
+            f"  customers flagged:   {run.flagged or 0:,} "
+            f"(exposures: {run.exposures or 0:,}{': ' + by_hops if by_hops else ''})",
+            f"  against the run before ({run.previous_run_id or 'none'}): "
+            f"{run.newly_flagged or 0:,} newly flagged, "
+            f"{run.no_longer_flagged or 0:,} no longer flagged",
+            f"  parties not crossed (over {run.cap:,} ties): {cuts:,}",
+        )
+    )
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ledger: Annotated[str, typer.Option(help="audit, credit or all.", show_default=True)] = "all",
+) -> None:
+    """Walk each ledger's hash chain: print its head hash (keep it outside the graph), or exit
+    non-zero naming the first edited, deleted or moved entry."""
+    from graph.ledger import Ledger, Verification, verify
+
+    names = [member.value for member in Ledger]
+    if ledger not in (*names, "all"):
+        raise _fail(f"--ledger must be one of {', '.join(names)} or all")
+    chosen = names if ledger == "all" else [ledger]
+
+    async def work(db: Database) -> list[Verification]:
+        return [await verify(db, name) for name in chosen]
+
+    verdicts = with_database(get_settings(), work)
+    for verdict in verdicts:
+        if verdict.ok:
+            typer.echo(
+                f"{verdict.ledger}: {verdict.checked:,} entries, chain intact; head "
+                f"{verdict.head_seq} {verdict.head_hash}"
+            )
+        else:
+            typer.secho(
+                f"{verdict.ledger}: TAMPERED at entry {verdict.first_bad_seq}: {verdict.problem} "
+                f"({verdict.checked:,} entries before it are intact)",
+                err=True,
+                fg=typer.colors.RED,
+            )
+    if not all(v.ok for v in verdicts):
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -372,6 +551,7 @@ def demo(
         rows = await db.read(Q.get_meta, {"key": "demo_bank"})
         if rows and rows[0]["value"] == marker_value:
             typer.echo("demo bank already loaded", err=True)
+            await _first_screening(db, settings)
             return
         if rows:
             typer.secho(
@@ -390,11 +570,29 @@ def demo(
             )
         await db.write(Q.set_meta, {"key": "demo_bank", "value": marker_value})
         typer.echo(f"loaded {summary.loaded:,} rows in {summary.seconds:.0f}s", err=True)
+        await _first_screening(db, settings)
 
     with_database(settings, prepare)
     port = port or settings.port
     print_demo_tokens(settings, f"http://{host}:{port}/graphql")
     serve(host=host, port=port)
+
+
+async def _first_screening(db: Database, settings: Settings) -> None:
+    """The demo bank is screened once, so that compliance's screening runs, flagged customers
+    and alerts have something to show."""
+    import datetime as dt
+
+    from graph import screening
+
+    if (await screening.runs_page(db, 0, 1))[1]:
+        return
+    typer.echo("screening the demo bank for exposure to listed parties …", err=True)
+    rules = settings.compliance_rules()
+    finished = await screening.screen(
+        db, rules, max_hops=rules.screening_max_hops, as_of=dt.date.today(), actor="demo"
+    )
+    typer.echo(_run_summary(finished), err=True)
 
 
 def print_demo_tokens(settings: Settings, url: str = "") -> None:

@@ -16,6 +16,7 @@ from graphql.error import GraphQLError
 from api.middleware import REQUEST_ID
 from graph.db import GraphUnavailable, QueryTimedOut
 from schema.core.errors import (
+    AuditFailedError,
     ConflictError,
     FailedPreconditionError,
     ForbiddenError,
@@ -33,6 +34,7 @@ ERROR_CODES: dict[type[Exception], str] = {
     UnauthenticatedError: "UNAUTHENTICATED",
     ConflictError: "CONFLICT",
     FailedPreconditionError: "FAILED_PRECONDITION",
+    AuditFailedError: "AUDIT_FAILED",
     GraphUnavailable: "SERVICE_UNAVAILABLE",
     QueryTimedOut: "TIMEOUT",
 }

@@ -10,6 +10,11 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graph.compliance import (
+    DEFAULT_ACCESS_EXPOSURE_HOPS,
+    DEFAULT_ACCESS_REQUIRED_LISTS,
+    ComplianceRules,
+)
 from graph.db import Neo4jConfig
 from graph.local_server import PROJECT_ROOT, LocalNeo4j
 from graph.opportunities import DEFAULT_RULES_FILE, OpportunityPolicy
@@ -58,6 +63,20 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     cors_origins: Annotated[list[str], NoDecode] = []
     access_log: bool = True
+
+    # Compliance (graph/compliance.py says what each rule does).
+    exposure_fanout_cap: int = Field(default=1000, ge=1)
+    screening_fanout_cap: int = Field(default=20_000, ge=1)
+    exposure_paths: int = Field(default=5, ge=1, le=50)
+    screening_max_hops: int = Field(default=3, ge=1, le=6)
+    # JSON objects: {"R1": 1, …} and {"DEBT_INSTRUMENT": "投资人准入名单", …}.
+    access_exposure_hops: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_ACCESS_EXPOSURE_HOPS)
+    )
+    access_required_lists: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_ACCESS_REQUIRED_LISTS)
+    )
+    alert_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     demo_customers: int = Field(default=10_000, ge=500)
     demo_seed: int = 42
@@ -118,6 +137,17 @@ class Settings(BaseSettings):
             ttl_days=self.opportunity_ttl_days,
             rules_file=self.push_rules_file,
             screening_limit=self.screening_limit,
+        )
+
+    def compliance_rules(self) -> ComplianceRules:
+        return ComplianceRules(
+            exposure_fanout_cap=self.exposure_fanout_cap,
+            screening_fanout_cap=self.screening_fanout_cap,
+            exposure_paths=self.exposure_paths,
+            screening_max_hops=self.screening_max_hops,
+            access_exposure_hops=self.access_exposure_hops,
+            access_required_lists=self.access_required_lists,
+            alert_poll_seconds=self.alert_poll_seconds,
         )
 
     def neo4j_config(self) -> Neo4jConfig:

@@ -77,6 +77,33 @@ KEY_CUSTOMERS = """
 }
 """
 ALL_CUSTOMERS = "{ customers(first: 20) { totalCount edges { node { id name segment assets } } } }"
+# Compliance's, measured by bench/compliance_bench.py.
+EXPOSURE = """
+query($id: ID!) {
+  exposure(partyId: $id, maxHops: 3) {
+    partial totalCount
+    cuts { hops ties }
+    listed {
+      hops score pathCount
+      party { id name }
+      entries { listName listedOn }
+      paths { score text links { type direction share title since } }
+    }
+  }
+}
+"""
+ACCESS_CHECK = """
+query($customer: ID!, $product: ID!) {
+  accessCheck(customerId: $customer, productId: $product) {
+    verdict exposureHops
+    reasons {
+      code message requiredList customerRiskTolerance productRiskRating
+      entry { id listName }
+      exposure { hops party { id } paths { text } }
+    }
+  }
+}
+"""
 # Every document the benchmarks measure, by name (tests/integration/api/test_compiled_path.py
 # checks that each stays on the compiled executor).
 BENCH_DOCUMENTS = {
@@ -84,6 +111,8 @@ BENCH_DOCUMENTS = {
     "holders": HOLDERS,
     "key-customers": KEY_CUSTOMERS,
     "customers": ALL_CUSTOMERS,
+    "exposure": EXPOSURE,
+    "accessCheck": ACCESS_CHECK,
 }
 
 
@@ -315,6 +344,28 @@ async def direct(
         await chooser.close()
 
 
+def start_api(uri: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    """The API under uvicorn on `port`, as in production, against the bench's Neo4j."""
+    env = {**os.environ, "NEO4J_URI": uri, "RELGRAPH_JWT_SECRET": SECRET, "RELGRAPH_ENV": "prod"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
@@ -360,29 +411,7 @@ def main() -> None:
         uvloop.run(prepare_bank(uri, args.customers, args.seed, home / "bank"))
         ids, admin_id = uvloop.run(sample_ids(uri))
         port = free_port()
-        env = {
-            **os.environ,
-            "NEO4J_URI": uri,
-            "RELGRAPH_JWT_SECRET": SECRET,
-            "RELGRAPH_ENV": "prod",
-        }
-        api = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-        )
+        api = start_api(uri, port, args.workers)
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
         pids = {"API": api.pid, "Neo4j": server.status().pid if server else args.neo4j_pid}
         print(f"warming Neo4j up with {args.warmup} customer 360s …", file=sys.stderr)
@@ -428,6 +457,19 @@ class Connection:
 
     def close(self) -> None:
         self.writer.close()
+
+
+async def post_graphql(
+    pool: asyncio.Queue[Connection], token: str, document: str, variables: dict[str, Any]
+) -> tuple[int, bytes, dict[str, Any]]:
+    """POSTs a document on a connection of `pool`: the status, the body and the body read."""
+    body = json.dumps({"query": document, "variables": variables}).encode()
+    connection = await pool.get()
+    try:
+        status, payload = await connection.post_json("/graphql", body, token)
+    finally:
+        pool.put_nowait(connection)
+    return status, payload, json.loads(payload)
 
 
 async def wait_ready(port: int) -> None:

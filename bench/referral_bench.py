@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
-import os
 import random
 import signal
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -33,7 +30,16 @@ import uvloop
 
 from api.auth import mint_token
 from api.settings import Settings
-from bench.api_bench import SECRET, Connection, hammer, percentiles, prepare_bank, wait_ready
+from bench.api_bench import (
+    SECRET,
+    Connection,
+    hammer,
+    percentiles,
+    post_graphql,
+    prepare_bank,
+    start_api,
+    wait_ready,
+)
 from graph import ledger
 from graph.db import Database, Neo4jConfig
 from graph.ledger import Ledger
@@ -129,13 +135,7 @@ def poster(
     pool: asyncio.Queue[Connection], token: str, query: str, variables: Callable[[str], Any]
 ) -> Callable[[str], Awaitable[None]]:
     async def post(key: str) -> None:
-        body = json.dumps({"query": query, "variables": variables(key)}).encode()
-        connection = await pool.get()
-        try:
-            status, payload = await connection.post_json("/graphql", body, token)
-        finally:
-            pool.put_nowait(connection)
-        answer = json.loads(payload)
+        status, payload, answer = await post_graphql(pool, token, query, variables(key))
         if status != 200 or answer.get("errors") or not answer.get("data"):
             raise RuntimeError(payload[:300].decode(errors="replace"))
 
@@ -218,27 +218,7 @@ def main() -> None:
         branches, admin_id, candidates = uvloop.run(prepare_history(server.uri))
         wins = uvloop.run(ready_referrals(server.uri, candidates, args.wins, admin_id))
         port = free_port()
-        env = {
-            **os.environ,
-            "NEO4J_URI": server.uri,
-            "RELGRAPH_JWT_SECRET": SECRET,
-            "RELGRAPH_ENV": "prod",
-        }
-        api = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.app:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-        )
+        api = start_api(server.uri, port)
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
         uvloop.run(bench_http(port, token, branches, wins, args))
         uvloop.run(verify(server.uri))

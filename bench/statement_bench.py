@@ -179,9 +179,11 @@ async def statements_sent(db: Database, scope: Scope, where: CustomerFilter, tod
     sent: Run = []
     read = db.read
 
-    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
+    async def recording(
+        query: CypherQuery, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         sent.append((query.text, params or {}))
-        return await read(query, params)
+        return await read(query, params, timeout=timeout)
 
     db.read = recording  # type: ignore[method-assign]
     try:

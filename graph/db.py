@@ -86,12 +86,18 @@ class Database:
         await self._autocommit("RETURN 1 AS ok", {}, 3.0, neo4j.READ_ACCESS)
 
     async def read(
-        self, query: CypherQuery, params: Mapping[str, Any] | None = None
+        self,
+        query: CypherQuery,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> list[Record]:
         """A read in an auto-commit transaction: one network round trip instead of the two of a
         managed transaction (BEGIN+RUN+PULL, then COMMIT), which halves API latency. A read that
-        hits a connection the server has dropped is tried once more on a fresh one."""
-        timeout = self.config.query_timeout_seconds
+        hits a connection the server has dropped is tried once more on a fresh one. `timeout`
+        (seconds) is what is left of a budget several statements share; by default the
+        configured transaction timeout."""
+        timeout = timeout or self.config.query_timeout_seconds
         try:
             return await self._autocommit(query.text, params or {}, timeout, neo4j.READ_ACCESS)
         except GraphUnavailable:
@@ -189,6 +195,15 @@ class WriteTransaction:
         # Catalog text is read from the repository's own files, never built from input.
         result = await self._tx.run(query.text, dict(params or {}))
         return [dict(zip(r.keys(), r.values(), strict=True)) async for r in result]
+
+
+def retried(exc: BaseException) -> bool:
+    """Whether Database.write_unit would run its work again after `exc` (a deadlock, a lost
+    connection): code inside a unit that turns failures into its own errors must let these
+    through."""
+    return isinstance(exc, neo4j.exceptions.Neo4jError | neo4j.exceptions.DriverError) and (
+        exc.is_retryable()
+    )
 
 
 def _raise_translated(exc: Exception) -> NoReturn:

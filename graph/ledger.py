@@ -22,6 +22,7 @@ the entries, so each entry chains onto the one before it even under concurrent w
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -193,6 +194,52 @@ async def append(
     return await db.write_unit(work)
 
 
+class LedgerWriter:
+    """Appends to one ledger for many concurrent callers: the drafts that arrive while a
+    transaction is under way go together in the next one, so that under load one commit (and one
+    hold of the head's lock) serves many entries, and an idle writer commits a draft at once.
+    Each caller gets its own entry back once it is committed, or the exception its transaction
+    raised."""
+
+    def __init__(self, db: Database, ledger: str, max_batch: int = 200) -> None:
+        self._db = db
+        self._ledger = ledger
+        self._max_batch = max_batch
+        self._waiting: list[tuple[Draft, asyncio.Future[LedgerEntry]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    @property
+    def ledger(self) -> str:
+        return self._ledger
+
+    async def append(self, draft: Draft) -> LedgerEntry:
+        future: asyncio.Future[LedgerEntry] = asyncio.get_running_loop().create_future()
+        self._waiting.append((draft, future))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+            try:
+                entries = await append(self._db, self._ledger, [draft for draft, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            except BaseException:
+                # Cancelled (the app stops): nobody is left to commit these; the callers learn so.
+                for _, future in (*batch, *self._waiting):
+                    future.cancel()
+                raise
+            else:
+                for (_, future), entry in zip(batch, entries, strict=True):
+                    if not future.done():
+                        future.set_result(entry)
+
+
 def _params(entry: LedgerEntry) -> dict[str, Any]:
     return {
         "seq": entry.seq,
@@ -222,6 +269,34 @@ def entry_of(row: Mapping[str, Any]) -> LedgerEntry:
         prev_hash=row["prev_hash"],
         hash=row["hash"],
     )
+
+
+async def entries_page(
+    db: Database,
+    ledger: str,
+    *,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    actor: str | None,
+    subject: str | None,
+    before: int | None,
+    limit: int,
+) -> tuple[list[LedgerEntry], bool, int]:
+    """A page of a ledger's entries, newest first, from before entry `before` (keyed by sequence
+    number, so that entries appended meanwhile, reading the audit log among them, do not shift
+    the pages), whether more follow, and how many match in all: at or after `since`, before
+    `until`, by `actor`, about `subject` (None for any)."""
+    params = {
+        "ledger": ledger,
+        "from": since.isoformat() if since else None,
+        "to": until.isoformat() if until else None,
+        "actor": actor,
+        "subject": subject,
+    }
+    rows = await db.read(Q.ledger_entries_page, {**params, "before": before, "limit": limit + 1})
+    (count,) = await db.read(Q.ledger_entries_count, params)
+    entries = [entry_of(r["entry"]) for r in rows]
+    return entries[:limit], len(entries) > limit, int(count["total"])
 
 
 @dataclass(frozen=True)

@@ -291,7 +291,75 @@ class ListEntryRecord(_FromMap):
     listed_on: dt.date
     reason: str | None = None
     source: str | None = None
-    delisted_on: dt.date | None = None
+    delisted_on: dt.date | None = None  # the first day the entry no longer holds
+    # Set when compliance listed or delisted through the API (loaded entries carry neither).
+    listed_by: str | None = None
+    delisted_by: str | None = None
+    delist_reason: str | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        """queries/_parts/entry_active_on.cypher's rule."""
+        return self.listed_on <= day and (self.delisted_on is None or self.delisted_on > day)
+
+
+@record
+class AlertRecord(_FromMap):
+    """An exposure alert (graph/monitoring.py): what changed for which customer and listed party,
+    why, and where it stands."""
+
+    id: str
+    seq: int
+    raised_at: dt.datetime
+    status: str  # OPEN | ACKNOWLEDGED
+    change: str  # NEWLY_EXPOSED | CLOSER | FURTHER | NO_LONGER_EXPOSED
+    cause: str  # LISTING | DELISTING | LOAD
+    cause_ref: str  # the list entry, or the folder loaded
+    customer_id: str
+    listed_id: str
+    path: str  # JSON of the strongest path now (empty once no longer exposed)
+    hops: int | None = None  # None once no longer exposed
+    previous_hops: int | None = None  # None when newly exposed
+    score: float | None = None
+    note: str | None = None
+    acknowledged_by: str | None = None
+    acknowledged_at: dt.datetime | None = None
+
+
+@record
+class ScreeningRunRecord(_FromMap):
+    """A screening run (graph/screening.py): its parameters, and its counts once finished."""
+
+    id: str
+    status: str  # RUNNING | COMPLETED | FAILED
+    started_at: dt.datetime
+    started_by: str
+    max_hops: int
+    as_of: dt.date
+    types: list[str]
+    cap: int
+    previous_run_id: str | None = None
+    finished_at: dt.datetime | None = None
+    seconds: float | None = None
+    customers: int | None = None  # customers screened: every customer
+    listed: int | None = None  # listed parties searched from
+    flagged: int | None = None  # customers exposed
+    exposures: int | None = None  # (customer, listed party) pairs
+    exposures_by_hops: str = "{}"  # JSON: hop count → exposures
+    cuts: str = "[]"  # JSON: parties not crossed, as graph.exposure.Cut
+    newly_flagged: int | None = None
+    no_longer_flagged: int | None = None
+
+
+@record
+class FlagRecord(_FromMap):
+    """A customer a screening run flags, with every listed party it is exposed to."""
+
+    run_id: str
+    customer_id: str
+    customer_name: str
+    max_score: float
+    min_hops: int
+    hits: str  # JSON list of graph.screening.Hit, strongest first
 
 
 @record

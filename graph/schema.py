@@ -23,6 +23,8 @@ UNIQUE_ID_LABELS: tuple[str, ...] = (
     "Interaction",
     "ListEntry",
     "Opportunity",
+    "ScreeningRun",
+    "ExposureAlert",
 )
 
 
@@ -93,6 +95,21 @@ REFERRAL_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
+# Compliance (graph/monitoring.py, graph/screening.py): alerts are numbered once each, and the
+# counters that number them exist once each (MERGE alone would race).
+COMPLIANCE_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "exposure_alert_seq",
+        "CREATE CONSTRAINT exposure_alert_seq IF NOT EXISTS "
+        "FOR (n:ExposureAlert) REQUIRE n.seq IS UNIQUE",
+    ),
+    (
+        "relgraph_counter_name",
+        "CREATE CONSTRAINT relgraph_counter_name IF NOT EXISTS "
+        "FOR (n:RelgraphCounter) REQUIRE n.name IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -130,6 +147,34 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
         "opportunity_status",
         "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",
     ),
+    # A run's flags by score (flaggedCustomers) and by customer (comparing two runs).
+    (
+        "screening_flag_score",
+        "CREATE INDEX screening_flag_score IF NOT EXISTS "
+        "FOR (n:ScreeningFlag) ON (n.run_id, n.max_score)",
+    ),
+    (
+        "screening_flag_customer",
+        "CREATE INDEX screening_flag_customer IF NOT EXISTS "
+        "FOR (n:ScreeningFlag) ON (n.run_id, n.customer_id)",
+    ),
+    (
+        "screening_run_started",
+        "CREATE INDEX screening_run_started IF NOT EXISTS FOR (n:ScreeningRun) ON (n.started_at)",
+    ),
+    (
+        "exposure_alert_status",
+        "CREATE INDEX exposure_alert_status IF NOT EXISTS FOR (n:ExposureAlert) ON (n.status)",
+    ),
+    # The audit log read by who looked and at what (auditLog).
+    (
+        "ledger_entry_subject",
+        "CREATE INDEX ledger_entry_subject IF NOT EXISTS FOR (n:LedgerEntry) ON (n.subject)",
+    ),
+    (
+        "ledger_entry_actor",
+        "CREATE INDEX ledger_entry_actor IF NOT EXISTS FOR (n:LedgerEntry) ON (n.actor)",
+    ),
     # The cjk analyzer indexes Chinese as overlapping bigrams, so part of a name finds the whole.
     (
         "party_names",
@@ -155,6 +200,7 @@ CONSTRAINT_NAMES = frozenset(
         *LEDGER_CONSTRAINTS,
         *OPPORTUNITY_CONSTRAINTS,
         *REFERRAL_CONSTRAINTS,
+        *COMPLIANCE_CONSTRAINTS,
     )
 )
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
@@ -166,6 +212,7 @@ async def apply_schema(db: Database) -> None:
         *LEDGER_CONSTRAINTS,
         *OPPORTUNITY_CONSTRAINTS,
         *REFERRAL_CONSTRAINTS,
+        *COMPLIANCE_CONSTRAINTS,
         *INDEXES,
     ):
         await db.run_ddl(statement)

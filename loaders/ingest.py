@@ -13,7 +13,7 @@ import itertools
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,13 @@ class Reject:
 @dataclass
 class FileResult:
     file: str
+    table: str = ""  # its load type (LoadFile.name)
     read: int = 0
     loaded: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    # Ids a load statement reports as touched by what changed (the two ends of a new or changed
+    # tie, the parties of a new or changed list entry): where a re-screen looks.
+    touched: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -70,6 +74,10 @@ class LoadSummary:
     @property
     def rejects(self) -> list[Reject]:
         return [r for f in self.files for r in f.rejects]
+
+    def touched(self, tables: Collection[str]) -> set[str]:
+        """The ids the files of these load types touched."""
+        return {i for f in self.files if f.table in tables for i in f.touched}
 
     @property
     def rows_per_second(self) -> float:
@@ -303,7 +311,7 @@ async def _give_parties_name_sort_keys(db: Database, batch_size: int = 5000) -> 
 async def _load_file(
     db: Database, spec: LoadFile, path: Path, batch_size: int, progress: bool
 ) -> FileResult:
-    result = FileResult(path.name)
+    result = FileResult(path.name, spec.name)
     header_problem = check_header(path, spec)
     if header_problem is not None:
         result.rejects.append(header_problem)
@@ -366,17 +374,20 @@ async def _write_batch(
     db: Database, spec: LoadFile, path: Path, batch: list[dict[str, Any]], result: FileResult
 ) -> None:
     try:
-        missing = await db.write(spec.query, {"rows": batch}, timeout=300.0)
+        reported = await db.write(spec.query, {"rows": batch}, timeout=300.0)
     except ConstraintViolation:
         # One bad row (say, a person reusing a company's id) fails its whole batch; find it
         # by writing the batch row by row, so the good rows still load.
-        missing = []
+        reported = []
         for row in batch:
             try:
-                missing.extend(await db.write(spec.query, {"rows": [row]}, timeout=60.0))
+                reported.extend(await db.write(spec.query, {"rows": [row]}, timeout=60.0))
             except ConstraintViolation as exc:
                 result.rejects.append(Reject(path.name, row["line"], "id", str(exc)))
                 result.loaded -= 1
+    for record in reported:
+        result.touched.update(record.get("touched") or ())
+    missing = [record for record in reported if record["missing"]]
     for record in missing:
         fields = ", ".join(record["missing"])
         result.rejects.append(

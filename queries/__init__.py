@@ -26,32 +26,23 @@ from queries.catalog import (
 class Q:
     """Every statement of the catalog, by file stem (kept in alphabetical order)."""
 
-    credit_leaderboard: CypherQuery
-    credit_policies: CypherQuery
-    credit_policy_publish: CypherQuery
-    referral_actor: CypherQuery
-    referral_add_participant: CypherQuery
-    referral_create: CypherQuery
-    referral_credit_entries: CypherQuery
-    referral_credit_link: CypherQuery
-    referral_customer: CypherQuery
-    referral_funnel: CypherQuery
-    referral_history_candidates: CypherQuery
-    referral_history_write: CypherQuery
-    referral_history_count: CypherQuery
-    referral_lock: CypherQuery
-    referral_transition: CypherQuery
-    referrals_by_ids: CypherQuery
-    referrals_expire: CypherQuery
-    referrals_page: CypherQuery
-
+    alert_acknowledge: CypherQuery
+    alerts_after: CypherQuery
+    alerts_count: CypherQuery
+    alerts_head: CypherQuery
+    alerts_page: CypherQuery
+    alerts_raise: CypherQuery
     branch_children_by_ids: CypherQuery
     branch_staffing: CypherQuery
     branch_subtree_ids: CypherQuery
     branches_by_ids: CypherQuery
     company_staff_links: CypherQuery
     corporate_background: CypherQuery
+    credit_leaderboard: CypherQuery
+    credit_policies: CypherQuery
+    credit_policy_publish: CypherQuery
     customer_count_anchors: CypherQuery
+    customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
     customers_by_assets_desc: CypherQuery
     customers_by_name_asc: CypherQuery
@@ -68,16 +59,26 @@ class Q:
     demo_employee: CypherQuery
     employees_by_branches: CypherQuery
     employees_by_ids: CypherQuery
+    exposures_current: CypherQuery
+    exposures_prune: CypherQuery
+    exposures_set: CypherQuery
     get_meta: CypherQuery
     holder_segments_by_products: CypherQuery
     holders_of_products: CypherQuery
     holding_of_product: CypherQuery
     issuers_by_products: CypherQuery
     ledger_append: CypherQuery
+    ledger_entries_count: CypherQuery
     ledger_entries_from: CypherQuery
+    ledger_entries_page: CypherQuery
     ledger_head: CypherQuery
     ledger_head_lock: CypherQuery
     list_entries_by_parties: CypherQuery
+    list_entries_count: CypherQuery
+    list_entries_page: CypherQuery
+    list_entry_close: CypherQuery
+    list_entry_create: CypherQuery
+    listed_party_ids: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
     load_customers: CypherQuery
@@ -117,8 +118,33 @@ class Q:
     person_company_links: CypherQuery
     products_by_ids: CypherQuery
     products_page: CypherQuery
+    reach_far: CypherQuery
+    reach_near: CypherQuery
+    referral_actor: CypherQuery
+    referral_add_participant: CypherQuery
+    referral_create: CypherQuery
+    referral_credit_entries: CypherQuery
+    referral_credit_link: CypherQuery
+    referral_customer: CypherQuery
+    referral_funnel: CypherQuery
+    referral_history_candidates: CypherQuery
+    referral_history_count: CypherQuery
+    referral_history_write: CypherQuery
+    referral_lock: CypherQuery
+    referral_transition: CypherQuery
+    referrals_by_ids: CypherQuery
+    referrals_expire: CypherQuery
+    referrals_page: CypherQuery
     refresh_customer_assets: CypherQuery
     screening_candidates: CypherQuery
+    screening_flags_count: CypherQuery
+    screening_flags_page: CypherQuery
+    screening_flags_write: CypherQuery
+    screening_run_finish: CypherQuery
+    screening_run_start: CypherQuery
+    screening_runs_by_ids: CypherQuery
+    screening_runs_count: CypherQuery
+    screening_runs_page: CypherQuery
     search_names_containing: CypherQuery
     search_parties: CypherQuery
     set_meta: CypherQuery

@@ -1,5 +1,5 @@
-"""The GraphQL schema: one root Query merged from the business areas, over the entities composed
-in schema/types.py."""
+"""The GraphQL schema: root Query, Mutation and Subscription types merged from the business areas,
+over the entities composed in schema/types.py."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.compliance import ComplianceMutation, ComplianceQuery, ComplianceSubscription
 from schema.core import internals
 from schema.core.executor import RelgraphExecutor
 from schema.linkage import LinkageQuery, OpportunityMutation, OpportunityQuery
@@ -23,9 +24,19 @@ from schema.types import CONCRETE_TYPES
 
 Query = merge_types(
     "Query",
-    (PartyQuery, ProductQuery, OrgQuery, LinkageQuery, OpportunityQuery, ReferralQuery),
+    (
+        PartyQuery,
+        ProductQuery,
+        OrgQuery,
+        ComplianceQuery,
+        LinkageQuery,
+        OpportunityQuery,
+        ReferralQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (OpportunityMutation, ReferralMutation))
+# Mutations run on graphql-core's executor (schema/core/executor.py compiles queries only).
+Mutation = merge_types("Mutation", (ComplianceMutation, OpportunityMutation, ReferralMutation))
+Subscription = merge_types("Subscription", (ComplianceSubscription,))
 
 
 class RelgraphSchema(strawberry.Schema):
@@ -63,6 +74,7 @@ def build_schema(
     return RelgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=list(CONCRETE_TYPES),
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=not suggestions),

@@ -28,9 +28,11 @@ def record_reads(db: Database, patch: pytest.MonkeyPatch) -> Sent:
     sent: Sent = []
     read = db.read
 
-    async def recording(query: CypherQuery, params: Mapping[str, Any] | None = None) -> Any:
+    async def recording(
+        query: CypherQuery, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         sent.append((query, params or {}))
-        return await read(query, params)
+        return await read(query, params, timeout=timeout)
 
     patch.setattr(db, "read", recording)
     return sent

@@ -1,15 +1,20 @@
 // Records legal representatives (法定代表人) of companies; rejects unknown ids.
+// A row whose tie is new or changed comes back with its two ends (`touched`, for re-screening).
 // params: $rows
-// returns: line, missing
+// returns: line, missing, touched
 UNWIND $rows AS row
 OPTIONAL MATCH (p:Person {id: row.person_id})
 OPTIONAL MATCH (c:Company {id: row.company_id})
-CALL (row, p, c) {
+OPTIONAL CALL (row, p, c) {
   WITH row, p, c WHERE p IS NOT NULL AND c IS NOT NULL
+  OPTIONAL MATCH (p)-[earlier:LEGAL_REP_OF]->(c)
+  WITH row, p, c, properties(earlier) AS old
   MERGE (p)-[r:LEGAL_REP_OF]->(c)
   SET r.since = row.since, r.until = row.until
+  RETURN old IS NULL OR old <> properties(r) AS changed
 }
-WITH row, p, c WHERE p IS NULL OR c IS NULL
+WITH row, p, c, changed WHERE p IS NULL OR c IS NULL OR changed
 RETURN row.line AS line,
        [f IN [CASE WHEN p IS NULL THEN 'person_id' END,
-              CASE WHEN c IS NULL THEN 'company_id' END] WHERE f IS NOT NULL] AS missing
+              CASE WHEN c IS NULL THEN 'company_id' END] WHERE f IS NOT NULL] AS missing,
+       CASE WHEN changed THEN [p.id, c.id] ELSE [] END AS touched

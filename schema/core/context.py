@@ -121,6 +121,29 @@ class Loaders:
         self._made.clear()
 
 
+S = TypeVar("S")
+
+
+class Services:
+    """What the app gives areas beyond the database, one object per type: an area's rules, a
+    ledger writer, an event feed. The app registers them (api/app.py); an area asks for its own
+    by type (`info.context.services.get(ComplianceRules)`), so the core names no area's."""
+
+    __slots__ = ("_by_type",)
+
+    def __init__(self, *objects: object) -> None:
+        self._by_type: dict[type, object] = {type(o): o for o in objects}
+
+    def get(self, kind: type[S]) -> S:
+        found = self._by_type.get(kind)
+        if not isinstance(found, kind):
+            raise LookupError(f"the app registered no {kind.__name__}")
+        return found
+
+
+NO_SERVICES = Services()
+
+
 class Context(BaseContext):
     def __init__(
         self,
@@ -128,10 +151,12 @@ class Context(BaseContext):
         caller: Caller,
         today: dt.date | None = None,
         opportunity_policy: OpportunityPolicy | None = None,
+        services: Services = NO_SERVICES,
     ) -> None:
         super().__init__()
         self.db = db
         self.caller = caller
+        self.services = services
         self.today = today or dt.date.today()
         # Grades, expiry and the push-rule file (api/settings.py).
         self.opportunity_policy = opportunity_policy or OpportunityPolicy()

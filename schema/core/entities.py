@@ -21,10 +21,12 @@ import strawberry
 
 from graph import model
 from graph.parties import DetailParts, PartyDetails
-from graph.records import BranchRecord, EmployeeRecord, ProductRecord
+from graph.records import BranchRecord, EmployeeRecord, ListEntryRecord, ProductRecord
 from schema.core.access import ShownParty
 from schema.core.context import CtxInfo
 from schema.core.convert import from_record
+from schema.core.errors import NotFoundError
+from schema.core.loaders import PARTIES
 
 if TYPE_CHECKING:
     from schema.types import Branch, Company, Customer, Employee, Party, Person, Product
@@ -159,6 +161,42 @@ class ProductBase:
     issue_size: float | None = strawberry.field(description="Issue size in the product's currency.")
     coupon_rate: float | None
     record: strawberry.Private[ProductRecord]
+
+
+@strawberry.type(description="An entry of a prohibition (禁止名单) or access (准入名单) list.")
+class ListEntry:
+    id: strawberry.ID
+    list: model.ListKind
+    list_name: str
+    reason: str | None
+    source: str | None
+    listed_on: dt.date
+    delisted_on: dt.date | None = strawberry.field(
+        description="The first day the entry no longer holds; null while it does."
+    )
+    listed_by: strawberry.ID | None = strawberry.field(
+        description="The employee who listed the party through the API (null when loaded)."
+    )
+    delisted_by: strawberry.ID | None = strawberry.field(
+        description="The employee who closed the entry through the API."
+    )
+    delist_reason: str | None
+    record: strawberry.Private[ListEntryRecord]
+
+    @strawberry.field(description="In force today.")
+    def active(self, info: CtxInfo) -> bool:
+        return self.record.active_on(info.context.today)
+
+    @strawberry.field(description="The party listed.")
+    async def party(self, info: CtxInfo) -> PartyRef:
+        record = await info.context.loaders[PARTIES].load(self.record.party_id)
+        if record is None:
+            raise NotFoundError("party", self.record.party_id)
+        return party_of(info.context.visibility.require(record))
+
+
+def list_entry_of(record: ListEntryRecord) -> ListEntry:
+    return from_record(ListEntry, record)
 
 
 @dataclass

@@ -41,3 +41,7 @@ class ActorNotAllowedError(ForbiddenError):
 class IllegalTransitionError(ConflictError):
     """The item's status cannot change the way the action asks (an opportunity already closed,
     or changed by someone else meanwhile)."""
+
+
+class AuditFailedError(ApiError):
+    """The audit record of a compliance query could not be written, so it is not answered."""

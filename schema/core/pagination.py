@@ -80,6 +80,21 @@ class Connection(Generic[NodeT]):
         return cls(edges=edges, page_info=page_info, total_count=total)
 
 
+def keyed_connection(
+    keyed: list[tuple[int, NodeT]], has_next: bool, total: int, after: str | None
+) -> Connection[NodeT]:
+    """A page read by key rather than offset (each node's cursor encodes its key, a sequence
+    number): for lists that grow at the front while they are paged, newest first."""
+    edges = [Edge(node=node, cursor=encode_cursor(key)) for key, node in keyed]
+    page_info = PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, total_count=total)
+
+
 def edges_and_page_info(
     nodes: list[NodeT], offset: int, has_next: bool
 ) -> tuple[list[Edge[NodeT]], PageInfo]:

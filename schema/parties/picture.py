@@ -21,11 +21,13 @@ from schema.core.entities import (
     CustomerBase,
     CustomerRef,
     EmployeeRef,
+    ListEntry,
     PartyBase,
     PartyRef,
     ProductRef,
     customer_of,
     employee_of,
+    list_entry_of,
     party_of,
     product_of,
 )
@@ -136,21 +138,6 @@ LINKED_PARTIES = (
 )
 
 
-@strawberry.type(description="An entry of a prohibition (禁止名单) or access (准入名单) list.")
-class ListEntry:
-    id: strawberry.ID
-    list: model.ListKind
-    list_name: str
-    reason: str | None
-    source: str | None
-    listed_on: dt.date
-    delisted_on: dt.date | None
-
-    @strawberry.field
-    def active(self) -> bool:
-        return self.delisted_on is None
-
-
 @strawberry.type
 class PartyLinkFields(PartyBase):
     @strawberry.field(description="The customer view of this party, if it is a customer.")
@@ -174,7 +161,7 @@ class PartyLinkFields(PartyBase):
     @strawberry.field(description="Prohibition (禁止名单) and access (准入名单) list entries.")
     async def list_entries(self, info: CtxInfo) -> list[ListEntry]:
         entries = await info.context.loaders[LIST_ENTRIES].load(self.record.id)
-        return [from_record(ListEntry, e) for e in entries]
+        return [list_entry_of(e) for e in entries]
 
 
 @strawberry.type(description="A service fee (服务费) for one billing period.")

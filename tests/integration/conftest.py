@@ -7,6 +7,7 @@ import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from graph.schema import apply_schema
 from loaders.ingest import LoadSummary, load_folder
 from loaders.synthetic import generate_bank
 from schema.core.access import Role
+from tests.compliance import Planted, compliance_restored, planted_exposures
 from tests.helpers import BANK_CUSTOMERS, BANK_SEED, ApiUser, one
 
 
@@ -133,3 +135,38 @@ def branch_manager(settings: Settings, driver: Driver) -> ApiUser:
 def frontend(settings: Settings, driver: Driver) -> ApiUser:
     employee, scope = _outlet_employee(driver)
     return ApiUser(employee, token_for(settings, employee, Role.FRONTEND), scope)
+
+
+@pytest.fixture
+def restored(driver: Driver, first_load: LoadSummary) -> Iterator[None]:
+    """For tests that list, screen, raise alerts or look as compliance: the graph as it was
+    afterwards (tests/compliance.py)."""
+    with compliance_restored(driver):
+        yield
+
+
+@pytest.fixture(scope="session")
+def planted(bank_dir: Path) -> list[Planted]:
+    return planted_exposures(bank_dir)
+
+
+@pytest.fixture
+def quiet_company(driver: Driver) -> Iterator[dict[str, Any]]:
+    """A company with three customers around it (an owner, an executive, an employee's spouse)
+    and no listed party near: listing the company exposes them at 1, 1 and 2 hops."""
+    driver.execute_query(
+        """
+        CREATE (c:Company:Party {id: 'TST-CO', name: '测试贸易有限公司'})
+        CREATE (o:Person:Party:Customer {id: 'TST-OWNER', name: '测试股东', risk_tolerance: 'R3'})
+        CREATE (e:Person:Party:Customer {id: 'TST-EXEC', name: '测试高管', risk_tolerance: 'R3'})
+        CREATE (w:Person:Party {id: 'TST-WORKER', name: '测试职员'})
+        CREATE (s:Person:Party:Customer {id: 'TST-SPOUSE', name: '测试配偶', risk_tolerance: 'R3'})
+        CREATE (o)-[:OWNS {share: 0.6}]->(c), (e)-[:EXECUTIVE_OF {title: '总经理'}]->(c),
+               (w)-[:EMPLOYED_BY {position: '出纳'}]->(c),
+               (s)-[:FAMILY_OF {relation: 'SPOUSE'}]->(w)
+        """
+    )
+    try:
+        yield {"company": "TST-CO", "exposed": {"TST-OWNER": 1, "TST-EXEC": 1, "TST-SPOUSE": 2}}
+    finally:
+        driver.execute_query("MATCH (n:Party) WHERE n.id STARTS WITH 'TST-' DETACH DELETE n")
