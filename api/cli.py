@@ -43,6 +43,10 @@ audit_app = typer.Typer(
 opportunities_app = typer.Typer(
     help="Opportunities (商机): generate them, check the push rules.", no_args_is_help=True
 )
+referrals_app = typer.Typer(
+    help="Referrals (转介): expire those without progress, write a year of history.",
+    no_args_is_help=True,
+)
 segments_app = typer.Typer(
     help="Computed segments (分类分层) and the value × need matrix.", no_args_is_help=True
 )
@@ -57,6 +61,7 @@ app.add_typer(segments_app, name="segments")
 app.add_typer(crosssell_app, name="crosssell")
 app.add_typer(eval_app, name="eval")
 app.add_typer(opportunities_app, name="opportunities")
+app.add_typer(referrals_app, name="referrals")
 
 if TYPE_CHECKING:
     from graph.segments import RecomputeReport
@@ -458,6 +463,57 @@ def opportunities_check_rules(
     with_database(settings, work)
 
 
+@referrals_app.command("expire")
+def referrals_expire() -> None:
+    """Expire open referrals whose stage has not changed for RELGRAPH_REFERRAL_EXPIRY_DAYS."""
+    import datetime as dt
+
+    from graph.referrals import expire
+
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        expired = await expire(db, settings.referral_expiry_days, dt.datetime.now(dt.UTC))
+        typer.echo(
+            f"{expired:,} referrals expired (no progress for {settings.referral_expiry_days} days)"
+        )
+
+    with_database(settings, work)
+
+
+async def write_referral_history(db: Database, settings: Settings) -> None:
+    """A year of referral history with its credit (graph/referral_history.py), once."""
+    import datetime as dt
+
+    from graph.opportunities import checked_rules
+    from graph.referral_history import write_history
+
+    in_force = await checked_rules(db, settings.opportunity_policy())
+    summary = await write_history(
+        db, in_force.rules, in_force.directory, dt.date.today(), settings.demo_seed
+    )
+    if not summary.written:
+        typer.echo(f"referral history already written ({summary.referrals:,} referrals)", err=True)
+        return
+    typer.echo(
+        f"referral history: {summary.referrals:,} referrals, {summary.won:,} won, "
+        f"{summary.credit_entries:,} credit entries",
+        err=True,
+    )
+
+
+@referrals_app.command("history")
+def referrals_history() -> None:
+    """Write a year of synthetic referral history and its credit into the loaded bank (once)."""
+    settings = get_settings()
+
+    async def work(db: Database) -> None:
+        await apply_schema(db)
+        await write_referral_history(db, settings)
+
+    with_database(settings, work)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -515,6 +571,8 @@ def demo(
         await load_demo_bank(db)
         typer.echo("generating opportunities (商机) …", err=True)
         await generate_opportunities(db, settings, progress=True)
+        typer.echo("writing a year of referrals (转介) and their credit …", err=True)
+        await write_referral_history(db, settings)
 
     async def load_demo_bank(db: Database) -> None:
         await apply_schema(db)

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     opportunity_grade_b: float = Field(default=0.4, gt=0, le=1)
     opportunity_ttl_days: int = Field(default=90, ge=1)
     screening_limit: int = Field(default=5000, ge=1, le=100_000)
+    # Referrals (转介): days an open referral may go without a stage change before
+    # `relgraph referrals expire` closes it.
+    referral_expiry_days: int = Field(default=30, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

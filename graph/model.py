@@ -241,3 +241,33 @@ class ReceivingRole(StrEnum):
     BRANCH_HEAD = "BRANCH_HEAD"  # the head of a branch
     CENTER = "CENTER"  # a specialised centre's product specialists (跨机构联动)
     EMPLOYEE = "EMPLOYEE"  # one employee, named by the rule
+
+
+class ReferralStage(StrEnum):
+    """Where a referral (转介) stands. NEW and REASSIGNED wait for their recipient."""
+
+    NEW = "NEW"
+    ACCEPTED = "ACCEPTED"
+    CONTACTED = "CONTACTED"
+    WON = "WON"
+    LOST = "LOST"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+    REASSIGNED = "REASSIGNED"
+
+
+class ReferralRoute(StrEnum):
+    """How a referral crossed the bank (联动营销), for the funnel."""
+
+    TELLER_TO_MARKETING = "TELLER_TO_MARKETING"  # 一句话营销: a teller to a marketing role
+    BRANCH_TO_CENTRE = "BRANCH_TO_CENTRE"  # to a specialised centre (跨机构联动)
+    CROSS_INSTITUTION = "CROSS_INSTITUTION"  # to another branch
+    WITHIN_BRANCH = "WITHIN_BRANCH"
+
+
+class ParticipantRole(StrEnum):
+    """A participant's part in a referral: what their share of the credit is for."""
+
+    REFERRER = "REFERRER"
+    CLOSER = "CLOSER"
+    SUPPORTING = "SUPPORTING"

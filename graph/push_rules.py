@@ -49,8 +49,8 @@ from graph.model import (
 from queries import Q
 
 # The kinds of business routed with push rules; every one needs a rule that routes all of it.
-# Referral kinds join this list when referrals are routed.
-ROUTED_KINDS: tuple[str, ...] = tuple(OpportunityKind)
+# Referrals (graph/referrals.py) are routed as the kind REFERRAL.
+ROUTED_KINDS: tuple[str, ...] = (*OpportunityKind, "REFERRAL")
 # A party that is not (yet) our customer has no segment; rules name it with this value.
 PROSPECT = "PROSPECT"
 # `institution = "HOME"`: the branch the business belongs to (RouteInput.branch_id).
@@ -260,6 +260,21 @@ def _receiver(rule: Rule, item: RouteInput, directory: Directory) -> Routed | No
             if members:
                 return Routed(rule, rule.role, branch, _pick(members, item.key))
     return None
+
+
+def route_to(
+    role: ReceivingRole, institution: str | None, item: RouteInput, directory: Directory
+) -> Routed | None:
+    """The receiver of `item` sent to `role` at `institution` (None: the branch the business
+    belongs to) by the one asking rather than by a rule: the receivers a rule would find."""
+    named = Rule(
+        name="named by the sender",
+        line=0,
+        priority=None,
+        role=role,
+        institution=None if role is ReceivingRole.CUSTOMER_MANAGER else institution or HOME,
+    )
+    return _receiver(named, item, directory)
 
 
 def load_rules(

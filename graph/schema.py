@@ -86,6 +86,30 @@ OPPORTUNITY_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
+# Referrals (graph/referrals.py): an idempotency key makes one referral and answers one change;
+# credit policy versions are numbered per product line.
+REFERRAL_CONSTRAINTS: tuple[tuple[str, LiteralString], ...] = (
+    (
+        "referral_id",
+        "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (n:Referral) REQUIRE n.id IS UNIQUE",
+    ),
+    (
+        "referral_idem_key",
+        "CREATE CONSTRAINT referral_idem_key IF NOT EXISTS "
+        "FOR (n:Referral) REQUIRE n.idem_key IS UNIQUE",
+    ),
+    (
+        "referral_event_idem_key",
+        "CREATE CONSTRAINT referral_event_idem_key IF NOT EXISTS "
+        "FOR (n:ReferralEvent) REQUIRE n.idem_key IS UNIQUE",
+    ),
+    (
+        "credit_policy_version",
+        "CREATE CONSTRAINT credit_policy_version IF NOT EXISTS "
+        "FOR (n:CreditPolicy) REQUIRE (n.product_line, n.version) IS UNIQUE",
+    ),
+)
+
 INDEXES: tuple[tuple[str, LiteralString], ...] = (
     (
         "customer_segment",
@@ -105,6 +129,20 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ("list_entry_list", "CREATE INDEX list_entry_list IF NOT EXISTS FOR (n:ListEntry) ON (n.list)"),
     ("interaction_at", "CREATE INDEX interaction_at IF NOT EXISTS FOR (n:Interaction) ON (n.at)"),
     ("fee_due_on", "CREATE INDEX fee_due_on IF NOT EXISTS FOR (n:Fee) ON (n.due_on)"),
+    # The funnel reads a branch's referrals by the referrer's branch and by the recipient's.
+    (
+        "referral_institution",
+        "CREATE INDEX referral_institution IF NOT EXISTS FOR (n:Referral) ON (n.institution_id)",
+    ),
+    (
+        "referral_referrer_branch",
+        "CREATE INDEX referral_referrer_branch IF NOT EXISTS "
+        "FOR (n:Referral) ON (n.referrer_branch_id)",
+    ),
+    (
+        "referral_created_on",
+        "CREATE INDEX referral_created_on IF NOT EXISTS FOR (n:Referral) ON (n.created_on)",
+    ),
     # A run's flags by score (flaggedCustomers) and by customer (comparing two runs).
     (
         "screening_flag_score",
@@ -155,25 +193,18 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ),
 )
 
-CONSTRAINT_NAMES = frozenset(
-    name
-    for name, _ in (
-        *UNIQUE_IDS,
-        *LEDGER_CONSTRAINTS,
-        *COMPLIANCE_CONSTRAINTS,
-        *OPPORTUNITY_CONSTRAINTS,
-    )
+CONSTRAINTS = (
+    *UNIQUE_IDS,
+    *LEDGER_CONSTRAINTS,
+    *COMPLIANCE_CONSTRAINTS,
+    *OPPORTUNITY_CONSTRAINTS,
+    *REFERRAL_CONSTRAINTS,
 )
+CONSTRAINT_NAMES = frozenset(name for name, _ in CONSTRAINTS)
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
 
 
 async def apply_schema(db: Database) -> None:
-    for _, statement in (
-        *UNIQUE_IDS,
-        *LEDGER_CONSTRAINTS,
-        *COMPLIANCE_CONSTRAINTS,
-        *OPPORTUNITY_CONSTRAINTS,
-        *INDEXES,
-    ):
+    for _, statement in (*CONSTRAINTS, *INDEXES):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

@@ -50,6 +50,9 @@ class Q:
     crosssell_write_pairs: CypherQuery
     company_staff_links: CypherQuery
     corporate_background: CypherQuery
+    credit_leaderboard: CypherQuery
+    credit_policies: CypherQuery
+    credit_policy_publish: CypherQuery
     customer_count_anchors: CypherQuery
     customer_total: CypherQuery
     customers_by_assets_asc: CypherQuery
@@ -129,6 +132,21 @@ class Q:
     products_page: CypherQuery
     reach_far: CypherQuery
     reach_near: CypherQuery
+    referral_actor: CypherQuery
+    referral_add_participant: CypherQuery
+    referral_create: CypherQuery
+    referral_credit_entries: CypherQuery
+    referral_credit_link: CypherQuery
+    referral_customer: CypherQuery
+    referral_funnel: CypherQuery
+    referral_history_candidates: CypherQuery
+    referral_history_count: CypherQuery
+    referral_history_write: CypherQuery
+    referral_lock: CypherQuery
+    referral_transition: CypherQuery
+    referrals_by_ids: CypherQuery
+    referrals_expire: CypherQuery
+    referrals_page: CypherQuery
     refresh_customer_assets: CypherQuery
     screening_flags_count: CypherQuery
     screening_flags_page: CypherQuery

@@ -20,6 +20,7 @@ from schema.linkage import LinkageQuery, OpportunityMutation, OpportunityQuery
 from schema.org import OrgQuery
 from schema.parties import PartyQuery
 from schema.products import ProductQuery
+from schema.referrals import ReferralMutation, ReferralQuery
 from schema.segments import SegmentMutation, SegmentQuery
 from schema.types import CONCRETE_TYPES
 
@@ -34,10 +35,13 @@ Query = merge_types(
         ComplianceQuery,
         LinkageQuery,
         OpportunityQuery,
+        ReferralQuery,
     ),
 )
 # Mutations run on graphql-core's executor (schema/core/executor.py compiles queries only).
-Mutation = merge_types("Mutation", (SegmentMutation, ComplianceMutation, OpportunityMutation))
+Mutation = merge_types(
+    "Mutation", (SegmentMutation, ComplianceMutation, OpportunityMutation, ReferralMutation)
+)
 Subscription = merge_types("Subscription", (ComplianceSubscription,))
 
 

@@ -120,6 +120,22 @@ class Caller:
     def is_admin(self) -> bool:
         return Role.ADMIN in self.principal.roles
 
+    @property
+    def sees_everything(self) -> bool:
+        """Compliance and admin: every customer, and all of the bank's business."""
+        return self.principal.unrestricted
+
+    @property
+    def oversees_branches(self) -> bool:
+        """Whether the caller sees the business of their branch subtree (referrals, credit), not
+        only their own: managers by token, branch heads by post."""
+        return Role.MANAGER in self.principal.roles or "BRANCH_HEAD" in self.employee.roles
+
+    def require_oversight(self) -> None:
+        """FORBIDDEN unless the caller sees more than their own business."""
+        if not (self.sees_everything or self.oversees_branches):
+            raise ForbiddenError("this needs a manager, a branch head, compliance or admin")
+
     def require_role(self, *roles: Role, action: str = "this") -> None:
         """FORBIDDEN unless the token grants one of `roles` (jobs such as recomputing segments,
         managing opportunities)."""

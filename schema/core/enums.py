@@ -42,6 +42,9 @@ for _domain_enum in (
     model.OpportunitySource,
     model.OpportunityStatus,
     model.ReceivingRole,
+    model.ReferralStage,
+    model.ReferralRoute,
+    model.ParticipantRole,
 ):
     strawberry.enum(_domain_enum, description=_DESCRIPTIONS.get(_domain_enum))
 

@@ -1,0 +1,233 @@
+"""Referral benchmark (转介, 业绩分成): on a bank with a year of referral history,
+`creditLeaderboard` and `referralFunnel` through HTTP at 8 concurrent clients (several rounds:
+the median round's p99 is the figure, the spread says how noisy the shared machine was), then
+`winReferral` sustained: referrals made ready to win (CONTACTED, customer holding the product)
+are won by 8 clients at once through HTTP, each win writing its credit to the CREDIT ledger in
+its transaction; wins per second over the whole run, and the ledger verified afterwards.
+
+    .venv/bin/python -m bench.referral_bench --customers 100000
+
+Uses the bank api_bench.py prepares in var/bench-<N>/ (generated and loaded on first use) and
+writes the referral history into it once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import signal
+import statistics
+import subprocess
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import uvloop
+
+from api.auth import mint_token
+from api.settings import Settings
+from bench.api_bench import (
+    SECRET,
+    Connection,
+    hammer,
+    percentiles,
+    post_graphql,
+    prepare_bank,
+    start_api,
+    wait_ready,
+)
+from graph import ledger
+from graph.db import Database, Neo4jConfig
+from graph.ledger import Ledger
+from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
+from graph.opportunities import OpportunityPolicy, checked_rules
+from graph.referral_history import write_history
+from queries import Q
+from schema.core.access import Role
+
+# One board a request: by employee for half the branches drawn, by team for the other half.
+LEADERBOARD = """query($id: ID!, $from: Date!, $to: Date!, $by: LeaderboardBy!) {
+  creditLeaderboard(branchId: $id, from: $from, to: $to, by: $by, first: 10) {
+    rank total entries employee { id name } branch { id name } } }"""
+FUNNEL = """query($id: ID!, $from: Date!, $to: Date!) {
+  referralFunnel(branchId: $id, from: $from, to: $to) {
+    route total conversionRate medianDaysToConvert byStage { stage count } } }"""
+WIN = """mutation($id: ID!, $product: ID!) {
+  winReferral(id: $id, win: { productId: $product, amount: "12345.67" }) {
+    stage credit { seq amount } } }"""
+
+
+async def prepare_history(uri: str) -> tuple[list[str], str, list[dict[str, Any]]]:
+    """Writes the history once; returns branch ids, an admin and the customers to win for."""
+    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    try:
+        in_force = await checked_rules(db, OpportunityPolicy())
+        started = time.perf_counter()
+        summary = await write_history(
+            db, in_force.rules, in_force.directory, dt.date.today(), seed=42
+        )
+        seconds = time.perf_counter() - started
+        state = "written" if summary.written else "already there"
+        print(
+            f"history {state}: {summary.referrals:,} referrals, {summary.won:,} won, "
+            f"{summary.credit_entries:,} credit entries ({seconds:.0f} s)"
+        )
+        branches = sorted(in_force.directory.branches)
+        rows = await db.read(
+            Q.referral_history_candidates, {"limit": 20_000, "today": dt.date.today()}
+        )
+        admin = await db.read(Q.employees_by_ids, {"ids": ["E000001"]})
+        return branches, admin[0]["employee"]["id"] if admin else "E000001", rows
+    finally:
+        await db.close()
+
+
+async def ready_referrals(
+    uri: str, candidates: list[dict[str, Any]], count: int, recipient: str
+) -> list[tuple[str, str]]:
+    """`count` referrals at CONTACTED for customers holding a product: (referral, product)."""
+    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    now = dt.datetime.now(dt.UTC)
+    rows, made = [], []
+    stamp = now.strftime("%H%M%S")
+    try:
+        for index in range(count):
+            customer = candidates[index % len(candidates)]
+            referral_id = f"RB{stamp}{index:07d}"
+            made.append((referral_id, customer["product_id"]))
+            rows.append(
+                {
+                    "referral": {
+                        "id": referral_id,
+                        "customer_id": customer["id"],
+                        "referrer_id": recipient,
+                        "referrer_branch_id": customer["branch_id"],
+                        "recipient_id": recipient,
+                        "institution_id": customer["branch_id"],
+                        "stage": "CONTACTED",
+                        "route": "WITHIN_BRANCH",
+                        "product_line": customer["product_type"],
+                        "product_ids": [customer["product_id"]],
+                        "created_at": now.isoformat(),
+                        "created_on": now.date().isoformat(),
+                        "stage_changed_at": now.isoformat(),
+                    },
+                    "events": [],
+                }
+            )
+        for start in range(0, len(rows), 1000):
+            await db.write(Q.referral_history_write, {"rows": rows[start : start + 1000]})
+    finally:
+        await db.close()
+    return made
+
+
+def variables(key: str, with_by: bool, period: dict[str, str]) -> dict[str, str]:
+    branch, by = key.split("|")
+    return {"id": branch, **period, **({"by": by} if with_by else {})}
+
+
+def poster(
+    pool: asyncio.Queue[Connection], token: str, query: str, variables: Callable[[str], Any]
+) -> Callable[[str], Awaitable[None]]:
+    async def post(key: str) -> None:
+        status, payload, answer = await post_graphql(pool, token, query, variables(key))
+        if status != 200 or answer.get("errors") or not answer.get("data"):
+            raise RuntimeError(payload[:300].decode(errors="replace"))
+
+    return post
+
+
+async def bench_http(
+    port: int,
+    token: str,
+    branches: list[str],
+    wins: list[tuple[str, str]],
+    args: argparse.Namespace,
+) -> None:
+    await wait_ready(port)
+    pool: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(args.concurrency):
+        pool.put_nowait(await Connection.open(port))
+    today = dt.date.today()
+    period = {"from": (today - dt.timedelta(days=365)).isoformat(), "to": today.isoformat()}
+    try:
+        print(
+            f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
+            f"{args.rounds} rounds of {args.requests} requests each, latency in ms"
+        )
+        rng = random.Random(7)
+        keys = [f"{rng.choice(branches)}|{rng.choice(['EMPLOYEE', 'BRANCH'])}" for _ in range(500)]
+        for name, query in (("creditLeaderboard", LEADERBOARD), ("referralFunnel", FUNNEL)):
+            arguments = partial(variables, with_by="$by" in query, period=period)
+            post = poster(pool, token, query, arguments)
+            await hammer(post, keys, args.concurrency, 200)  # warm-up
+            p99s = []
+            for _ in range(args.rounds):
+                samples = await hammer(post, keys, args.concurrency, args.requests)
+                print(f"  {name:<18}: {percentiles(samples)}")
+                p99s.append(statistics.quantiles(samples, n=100, method="inclusive")[98])
+            print(
+                f"{name}: median p99 {statistics.median(p99s):.1f} ms "
+                f"(rounds' p99 from {min(p99s):.1f} to {max(p99s):.1f})"
+            )
+        products = dict(wins)
+        post = poster(pool, token, WIN, lambda r: {"id": r, "product": products[r]})
+        queue = [r for r, _ in wins]
+        started = time.perf_counter()
+        samples = await hammer(post, queue, args.concurrency, len(queue))
+        seconds = time.perf_counter() - started
+        print(
+            f"winReferral: {len(queue):,} wins in {seconds:.1f} s = {len(queue) / seconds:.0f} "
+            f"wins/s sustained; latency {percentiles(samples)}"
+        )
+    finally:
+        while not pool.empty():
+            pool.get_nowait().close()
+
+
+async def verify(uri: str) -> None:
+    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    try:
+        checked = await ledger.verify(db, Ledger.CREDIT)
+        print(f"credit ledger: {checked.checked:,} entries, ok={checked.ok}")
+    finally:
+        await db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--wins", type=int, default=3000)
+    args = parser.parse_args()
+
+    home: Path = PROJECT_ROOT / "var" / f"bench-{args.customers}"
+    server = LocalNeo4j(home=home / "neo4j", port=free_port(), heap_mb=2048, page_cache_mb=2048)
+    server.start()
+    api: subprocess.Popen[bytes] | None = None
+    try:
+        uvloop.run(prepare_bank(server.uri, args.customers, args.seed, home / "bank"))
+        branches, admin_id, candidates = uvloop.run(prepare_history(server.uri))
+        wins = uvloop.run(ready_referrals(server.uri, candidates, args.wins, admin_id))
+        port = free_port()
+        api = start_api(server.uri, port)
+        token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
+        uvloop.run(bench_http(port, token, branches, wins, args))
+        uvloop.run(verify(server.uri))
+    finally:
+        if api is not None:
+            api.send_signal(signal.SIGTERM)
+            api.wait(timeout=30)
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
