@@ -18,11 +18,12 @@ from schema.core.entities import (
     CustomerBase,
     EmployeeBase,
     EmployeeRef,
+    branch_by_id,
     branch_of,
     employee_of,
 )
 from schema.core.errors import NotFoundError
-from schema.core.loaders import BRANCHES, EMPLOYEES
+from schema.core.loaders import EMPLOYEES
 from schema.core.pagination import bounded
 
 DEFAULT_BRANCH_STAFF = 50
@@ -40,11 +41,6 @@ BRANCH_CHILDREN: BatchLoad[str, list[BranchRecord]] = BatchLoad("branch_children
 BRANCH_STAFF: BatchLoad[ParamKey[int], Page[EmployeeRecord]] = BatchLoad(
     "branch_staff", by_param(_staff)
 )
-
-
-async def branch_by_id(info: CtxInfo, branch_id: str | None) -> BranchRef | None:
-    record = await info.context.loaders[BRANCHES].load(branch_id) if branch_id else None
-    return branch_of(record) if record else None
 
 
 @strawberry.type

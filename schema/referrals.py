@@ -32,10 +32,10 @@ from schema.core.entities import (
     EmployeeRef,
     PartyRef,
     ProductRef,
-    branch_of,
-    employee_of,
+    branch_by_id,
+    employee_by_id,
     party_of,
-    product_of,
+    product_by_id,
 )
 from schema.core.errors import (
     ActorNotAllowedError,
@@ -46,7 +46,7 @@ from schema.core.errors import (
     InvalidArgumentError,
     NotFoundError,
 )
-from schema.core.loaders import BRANCHES, EMPLOYEES, PARTIES, PRODUCTS
+from schema.core.loaders import EMPLOYEES, PARTIES, PRODUCTS
 from schema.core.pagination import Connection, bounded, page_window
 
 TEXT_LIMIT = 500
@@ -67,13 +67,6 @@ async def _referrals(env: LoaderEnv, ids: list[str]) -> list[ReferralRecord | No
 REFERRALS: BatchLoad[str, ReferralRecord | None] = BatchLoad("referrals", _referrals)
 
 
-async def _employee(info: CtxInfo, employee_id: str | None) -> EmployeeRef | None:
-    if employee_id is None:
-        return None
-    record = await info.context.loaders[EMPLOYEES].load(employee_id)
-    return employee_of(record) if record else None
-
-
 @strawberry.type(description="One step of a referral's timeline: who did what, when, and why.")
 class ReferralEvent:
     at: dt.datetime
@@ -88,7 +81,7 @@ class ReferralEvent:
 
     @strawberry.field(description="The employee who acted; null for the system.")
     async def actor(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.actor_id)
+        return await employee_by_id(info, self.actor_id)
 
 
 @strawberry.type(description="An employee taking part in a referral, and as what.")
@@ -99,7 +92,7 @@ class ReferralParticipant:
 
     @strawberry.field
     async def employee(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.employee_id)
+        return await employee_by_id(info, self.employee_id)
 
 
 @strawberry.type(
@@ -143,7 +136,7 @@ class CreditEntry:
 
     @strawberry.field(description="The employee credited.")
     async def employee(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.employee_id)
+        return await employee_by_id(info, self.employee_id)
 
 
 @strawberry.type(
@@ -201,25 +194,19 @@ class Referral:
 
     @strawberry.field
     async def referrer(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.record.referrer_id)
+        return await employee_by_id(info, self.record.referrer_id)
 
     @strawberry.field(description="Who has it now.")
     async def recipient(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.record.recipient_id)
+        return await employee_by_id(info, self.record.recipient_id)
 
     @strawberry.field(description="The recipient's branch or centre.")
     async def institution(self, info: CtxInfo) -> BranchRef | None:
-        if self.record.institution_id is None:
-            return None
-        record = await info.context.loaders[BRANCHES].load(self.record.institution_id)
-        return branch_of(record) if record else None
+        return await branch_by_id(info, self.record.institution_id)
 
     @strawberry.field(description="The product the win was recorded with.")
     async def won_product(self, info: CtxInfo) -> ProductRef | None:
-        if self.record.won_product_id is None:
-            return None
-        record = await info.context.loaders[PRODUCTS].load(self.record.won_product_id)
-        return product_of(record) if record else None
+        return await product_by_id(info, self.record.won_product_id)
 
     @strawberry.field
     def participants(self) -> list[ReferralParticipant]:
@@ -285,7 +272,7 @@ class ReferralCredit:
 
     @strawberry.field
     async def employee(self, info: CtxInfo) -> EmployeeRef | None:
-        return await _employee(info, self.employee_id)
+        return await employee_by_id(info, self.employee_id)
 
 
 @strawberry.type(description="A place on a credit leaderboard.")
@@ -298,14 +285,11 @@ class LeaderboardPlace:
 
     @strawberry.field(description="EMPLOYEE boards: who.")
     async def employee(self, info: CtxInfo) -> EmployeeRef | None:
-        return None if self.by_branch else await _employee(info, self.key)
+        return None if self.by_branch else await employee_by_id(info, self.key)
 
     @strawberry.field(description="BRANCH boards: the team (the branch its members work at).")
     async def branch(self, info: CtxInfo) -> BranchRef | None:
-        if not self.by_branch:
-            return None
-        record = await info.context.loaders[BRANCHES].load(self.key)
-        return branch_of(record) if record else None
+        return await branch_by_id(info, self.key) if self.by_branch else None
 
 
 @strawberry.type(description="How many referrals are at one stage.")

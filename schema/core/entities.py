@@ -26,7 +26,7 @@ from schema.core.access import ShownParty
 from schema.core.context import CtxInfo
 from schema.core.convert import from_record
 from schema.core.errors import NotFoundError
-from schema.core.loaders import PARTIES
+from schema.core.loaders import BRANCHES, EMPLOYEES, PARTIES, PRODUCTS
 
 if TYPE_CHECKING:
     from schema.types import Branch, Company, Customer, Employee, Party, Person, Product
@@ -282,3 +282,22 @@ def employee_of(record: EmployeeRecord) -> Employee:
 
 def product_of(record: ProductRecord) -> Product:
     return from_record(_classes().product, record)
+
+
+# For fields that hold an id: the record it names, built, or None when the id is absent or names
+# nothing on record.
+
+
+async def branch_by_id(info: CtxInfo, branch_id: str | None) -> BranchRef | None:
+    record = await info.context.loaders[BRANCHES].load(branch_id) if branch_id else None
+    return branch_of(record) if record else None
+
+
+async def employee_by_id(info: CtxInfo, employee_id: str | None) -> EmployeeRef | None:
+    record = await info.context.loaders[EMPLOYEES].load(employee_id) if employee_id else None
+    return employee_of(record) if record else None
+
+
+async def product_by_id(info: CtxInfo, product_id: str | None) -> ProductRef | None:
+    record = await info.context.loaders[PRODUCTS].load(product_id) if product_id else None
+    return product_of(record) if record else None

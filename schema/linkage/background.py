@@ -20,10 +20,9 @@ from schema.core.entities import (
     PartyRef,
     PersonBase,
     company_of,
-    employee_of,
+    employee_by_id,
     party_of,
 )
-from schema.core.loaders import EMPLOYEES
 from schema.linkage.links import fraction
 
 
@@ -71,10 +70,7 @@ class CompanyTie:
 
     @strawberry.field(description="The company's primary customer manager (客户经理).")
     async def manager(self, info: CtxInfo) -> EmployeeRef | None:
-        if self.manager_id is None:
-            return None
-        record = await info.context.loaders[EMPLOYEES].load(self.manager_id)
-        return employee_of(record) if record else None
+        return await employee_by_id(info, self.manager_id)
 
     @strawberry.field(description="The strongest ownership paths (at most 5), strongest first.")
     def ownership_paths(self) -> list[OwnershipPath]:

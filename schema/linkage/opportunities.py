@@ -20,10 +20,10 @@ from schema.core.entities import (
     EmployeeRef,
     PartyRef,
     ProductRef,
-    branch_of,
-    employee_of,
+    branch_by_id,
+    employee_by_id,
     party_of,
-    product_of,
+    product_by_id,
 )
 from schema.core.errors import (
     ActorNotAllowedError,
@@ -32,7 +32,7 @@ from schema.core.errors import (
     InvalidArgumentError,
     NotFoundError,
 )
-from schema.core.loaders import BRANCHES, EMPLOYEES, PARTIES, PRODUCTS
+from schema.core.loaders import PARTIES
 from schema.core.pagination import Connection, page_window
 from schema.linkage.links import LinkStep, shown_path
 
@@ -54,10 +54,7 @@ class OpportunityChange:
 
     @strawberry.field(description="The employee who changed it; null for the system.")
     async def actor(self, info: CtxInfo) -> EmployeeRef | None:
-        if self.actor_id is None:
-            return None
-        record = await info.context.loaders[EMPLOYEES].load(self.actor_id)
-        return employee_of(record) if record else None
+        return await employee_by_id(info, self.actor_id)
 
 
 @strawberry.type(
@@ -129,24 +126,15 @@ class Opportunity:
 
     @strawberry.field(description="Who it was pushed to.")
     async def owner(self, info: CtxInfo) -> EmployeeRef | None:
-        if self.record.owner_id is None:
-            return None
-        record = await info.context.loaders[EMPLOYEES].load(self.record.owner_id)
-        return employee_of(record) if record else None
+        return await employee_by_id(info, self.record.owner_id)
 
     @strawberry.field(description="The institution it was pushed to (a branch or a centre).")
     async def institution(self, info: CtxInfo) -> BranchRef | None:
-        if self.record.institution_id is None:
-            return None
-        record = await info.context.loaders[BRANCHES].load(self.record.institution_id)
-        return branch_of(record) if record else None
+        return await branch_by_id(info, self.record.institution_id)
 
     @strawberry.field(description="The holding's product that converted it.")
     async def converted_product(self, info: CtxInfo) -> ProductRef | None:
-        if self.record.converted_product_id is None:
-            return None
-        record = await info.context.loaders[PRODUCTS].load(self.record.converted_product_id)
-        return product_of(record) if record else None
+        return await product_by_id(info, self.record.converted_product_id)
 
     @strawberry.field(description="Status changes, oldest first.")
     def history(self) -> list[OpportunityChange]:

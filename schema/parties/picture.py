@@ -26,12 +26,11 @@ from schema.core.entities import (
     PartyRef,
     ProductRef,
     customer_of,
-    employee_of,
+    employee_by_id,
     list_entry_of,
     party_of,
     product_of,
 )
-from schema.core.loaders import EMPLOYEES
 from schema.core.pagination import bounded
 from schema.core.selection import from_selection
 
@@ -279,10 +278,7 @@ class Interaction:
 
     @strawberry.field(description="The employee who pushed the content, when known.")
     async def pushed_by(self, info: CtxInfo) -> EmployeeRef | None:
-        if self.employee_id is None:
-            return None
-        record = await info.context.loaders[EMPLOYEES].load(self.employee_id)
-        return employee_of(record) if record else None
+        return await employee_by_id(info, self.employee_id)
 
 
 @strawberry.type(description="How often the customer engaged with one topic.")
