@@ -54,7 +54,7 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 def _not_negative(amount: Decimal) -> Decimal:
     if amount < 0:
-        raise ValueError(f"money must not be negative, got {amount}")
+        raise ValueError("money must not be negative")
     return amount
 
 
