@@ -11,9 +11,11 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 FEN_PER_YUAN = 100
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # no money, shown with its two places as every amount is
 # Larger than any amount the bank books (a trillion yuan), small enough for Neo4j's 64-bit ints.
 MAX_YUAN = Decimal(10) ** 15
 
@@ -49,5 +51,11 @@ def to_fen(amount: Decimal) -> int:
     return int(amount.quantize(CENT) * FEN_PER_YUAN)
 
 
+@overload
+def from_fen(fen: int) -> Decimal: ...
+@overload
+def from_fen(fen: None) -> None: ...
+@overload
+def from_fen(fen: int | None) -> Decimal | None: ...
 def from_fen(fen: int | None) -> Decimal | None:
     return None if fen is None else (Decimal(fen) / FEN_PER_YUAN).quantize(CENT)

@@ -6,9 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from graph.db import Database
+from graph.money import from_fen
 from graph.records import (
     BranchRecord,
     EmployeeRecord,
@@ -55,10 +57,10 @@ class HoldingWithProduct:
 @record
 class ProductFees:
     product: ProductRecord
-    billed: float
-    paid: float
-    owed: float
-    overdue: float
+    billed: Decimal
+    paid: Decimal
+    owed: Decimal
+    overdue: Decimal
     overdue_count: int
     fees: list[FeeRecord]
 
@@ -318,10 +320,10 @@ def _details(row: dict[str, Any], parts: DetailParts, holdings_offset: int) -> P
         fees=[
             ProductFees(
                 product=ProductRecord.from_map(f["product"]),
-                billed=f["billed"],
-                paid=f["paid"],
-                owed=f["owed"],
-                overdue=f["overdue"],
+                billed=from_fen(f["billed_fen"]),
+                paid=from_fen(f["paid_fen"]),
+                owed=from_fen(f["owed_fen"]),
+                overdue=from_fen(f["overdue_fen"]),
                 overdue_count=f["overdue_count"],
                 fees=[FeeRecord.from_map(item) for item in f["fees"]],
             )

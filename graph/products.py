@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from graph.db import Database
+from graph.money import ZERO, from_fen
 from graph.parties import Scope, group_by
 from graph.records import (
     HoldingRecord,
@@ -56,7 +58,7 @@ class Holder:
 
 @dataclass(frozen=True)
 class HolderPage(Page[Holder]):
-    total_amount: float = 0.0
+    total_amount: Decimal = ZERO
 
 
 async def products_by_ids(db: Database, ids: Sequence[str]) -> list[ProductRecord | None]:
@@ -130,7 +132,7 @@ async def holders_pages(
             Holder(HoldingRecord.from_map(h["holding"]), PartyRecord.from_map(h["party"]))
             for h in row["holders"]
         ]
-        pages.append(HolderPage(items, row["total"], key.offset, row["total_amount"]))
+        pages.append(HolderPage(items, row["total"], key.offset, from_fen(row["total_amount_fen"])))
     return pages
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any, Generic, Self, TypeVar, get_type_hints
 
 from neo4j.time import Date, DateTime
 from typing_extensions import dataclass_transform
 
 from graph.model import FeeStatus
+from graph.money import from_fen
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,10 +64,15 @@ _TEMPORAL_HINTS: dict[Any, Callable[[Any], Any]] = {
 }
 
 
+_MONEY_HINTS = (Decimal, Decimal | None)
+
+
 @dataclass(frozen=True, slots=True)
 class _Shape:
     names: frozenset[str]
     converters: dict[str, Callable[[Any], Any]]
+    # A money field `amount` is read from the statement's `amount_fen`: Neo4j holds integer fen.
+    money: tuple[tuple[str, str], ...]
 
 
 _SHAPES: dict[type, _Shape] = {}
@@ -79,7 +86,8 @@ def _shape(cls: type) -> _Shape:
         converters = {
             name: _TEMPORAL_HINTS[hints[name]] for name in names if hints[name] in _TEMPORAL_HINTS
         }
-        shape = _SHAPES[cls] = _Shape(names, converters)
+        money = tuple((name, f"{name}_fen") for name in names if hints[name] in _MONEY_HINTS)
+        shape = _SHAPES[cls] = _Shape(names, converters, money)
     return shape
 
 
@@ -97,6 +105,9 @@ class _FromMap:
         for name, convert in shape.converters.items():
             if name in values:
                 values[name] = convert(values[name])
+        for name, fen_key in shape.money:
+            if fen_key in data:
+                values[name] = from_fen(data[fen_key])
         return cls(**values)
 
 
@@ -117,7 +128,7 @@ class PartyRecord(_FromMap):
     credit_code: str | None = None
     industry: str | None = None
     size: str | None = None
-    registered_capital: float | None = None
+    registered_capital: Decimal | None = None
     founded: dt.date | None = None
     institution_type: str | None = None
     # customers
@@ -127,7 +138,7 @@ class PartyRecord(_FromMap):
     value_tier: str | None = None
     need_type: str | None = None
     risk_tolerance: str | None = None
-    assets: float | None = None
+    assets: Decimal | None = None
     home_branch_id: str | None = None
     listed: bool = False  # on an active prohibition list
     # Computed by relgraph's segmentation (graph/segments.py), beside the loaded segment,
@@ -190,7 +201,7 @@ class ProductRecord(_FromMap):
     currency: str = "CNY"
     issue_date: dt.date | None = None
     maturity_date: dt.date | None = None
-    issue_size: float | None = None
+    issue_size: Decimal | None = None
     coupon_rate: float | None = None
 
 
@@ -198,7 +209,7 @@ class ProductRecord(_FromMap):
 class HoldingRecord(_FromMap):
     holder_id: str
     product_id: str
-    amount: float
+    amount: Decimal
     current: bool  # held today (docs/model.md), as the statement's $today saw it
     since: dt.date | None = None
     until: dt.date | None = None
@@ -248,9 +259,9 @@ class FeeRecord(_FromMap):
     party_id: str
     product_id: str
     period: str
-    billed: float
-    paid: float
-    owed: float
+    billed: Decimal
+    paid: Decimal
+    owed: Decimal
     billed_on: dt.date
     due_on: dt.date
     paid_on: dt.date | None = None
@@ -322,7 +333,7 @@ class LinkRecord(_FromMap):
     position: str | None = None
     payroll_with_us: bool | None = None
     relation: str | None = None
-    amount: float | None = None
+    amount: Decimal | None = None
     since: dt.date | None = None
     until: dt.date | None = None
 

@@ -117,8 +117,8 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
     ),
     ("customer_since", "CREATE INDEX customer_since IF NOT EXISTS FOR (n:Customer) ON (n.since)"),
     (
-        "customer_assets",
-        "CREATE INDEX customer_assets IF NOT EXISTS FOR (n:Customer) ON (n.assets)",
+        "customer_assets_fen",
+        "CREATE INDEX customer_assets_fen IF NOT EXISTS FOR (n:Customer) ON (n.assets_fen)",
     ),
     # The customers list by name reads this in order (pinyin order: loaders/names.py).
     (
@@ -202,9 +202,13 @@ CONSTRAINTS = (
 )
 CONSTRAINT_NAMES = frozenset(name for name, _ in CONSTRAINTS)
 INDEX_NAMES = frozenset(name for name, _ in INDEXES)
+# Indexes on properties relgraph no longer stores (assets are integer fen in assets_fen now).
+RETIRED_INDEXES: tuple[LiteralString, ...] = ("DROP INDEX customer_assets IF EXISTS",)
 
 
 async def apply_schema(db: Database) -> None:
+    for statement in RETIRED_INDEXES:
+        await db.run_ddl(statement)
     for _, statement in (*CONSTRAINTS, *INDEXES):
         await db.run_ddl(statement)
     await db.run_ddl("CALL db.awaitIndexes(300)")

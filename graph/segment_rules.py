@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -39,12 +40,14 @@ class LogScale(RulesModel):
             raise ValueError(f"floor ({self.floor:g}) must be below cap ({self.cap:g})")
         return self
 
-    def score(self, amount: float) -> float:
-        if amount <= self.floor:
+    def score(self, amount: Decimal) -> float:
+        # The score is a float by nature (a logarithm); the amount stays exact up to here.
+        yuan = float(amount)
+        if yuan <= self.floor:
             return 0.0
-        if amount >= self.cap:
+        if yuan >= self.cap:
             return 1.0
-        return math.log(amount / self.floor) / math.log(self.cap / self.floor)
+        return math.log(yuan / self.floor) / math.log(self.cap / self.floor)
 
 
 class Frequency(RulesModel):
@@ -144,16 +147,16 @@ class Business:
     new_holdings: int = 0
     underwritings: int = 0
     fees_billed: int = 0
-    holdings_amount: float = 0.0
-    fees_paid: float = 0.0
-    underwriting_amount: float = 0.0
-    credit_lines: float = 0.0
+    holdings_amount: Decimal = Decimal(0)
+    fees_paid: Decimal = Decimal(0)
+    underwriting_amount: Decimal = Decimal(0)
+    credit_lines: Decimal = Decimal(0)
     linked_customers: int = 0
     size: str | None = None
-    registered_capital: float | None = None
+    registered_capital: Decimal | None = None
     financial_institution: bool = False
     # Amount held now per product type (types held at zero amount count as used).
-    amount_by_type: Mapping[str, float] | None = None
+    amount_by_type: Mapping[str, Decimal] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,7 @@ def _potential(business: Business, value: float, rules: PotentialRules) -> float
         + (rules.financial_institution if business.financial_institution else 0.0)
         + (rules.company_size.weight * rules.company_size.levels[size] if size else 0.0)
         + rules.registered_capital.weight
-        * rules.registered_capital.score(business.registered_capital or 0.0)
+        * rules.registered_capital.score(business.registered_capital or Decimal(0))
         + rules.credit_lines.weight * rules.credit_lines.score(business.credit_lines)
         + rules.network_reach.weight * reach,
     )
@@ -226,14 +229,16 @@ def _segment(frequency: float, value: float, potential: float, rules: SegmentThr
     return Segment.POTENTIAL
 
 
-def _need(amount_by_type: Mapping[str, float], rules: NeedRules) -> NeedType:
+def _need(amount_by_type: Mapping[str, Decimal], rules: NeedRules) -> NeedType:
     transactional = {t.value for t in rules.transactional}
     wealth = {t.value for t in rules.wealth}
     used = set(amount_by_type)
     if used & transactional and used & wealth and len(used) >= rules.comprehensive_min_types:
         return NeedType.COMPREHENSIVE
-    total = sum(amount_by_type.values())
-    in_wealth = sum(amount for kind, amount in amount_by_type.items() if kind in wealth)
+    total = sum(amount_by_type.values(), Decimal(0))
+    in_wealth = sum(
+        (amount for kind, amount in amount_by_type.items() if kind in wealth), Decimal(0)
+    )
     if used & wealth and (total <= 0 or in_wealth / total >= rules.wealth_min_share):
         return NeedType.WEALTH
     return NeedType.TRANSACTIONAL

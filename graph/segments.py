@@ -20,12 +20,14 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from tqdm import tqdm
 
 from graph.db import Database
 from graph.model import NeedType, Segment, ValueTier
+from graph.money import from_fen
 from graph.parties import CustomerFilter, count_customers
 from graph.records import PartyRecord, SegmentChange, SegmentRun
 from graph.segment_rules import Business, Classification, SegmentRules, classify
@@ -162,31 +164,32 @@ async def _awaited_on_exit(task: Callable[[], asyncio.Task[Any] | None]) -> Asyn
 
 def business_of(row: dict[str, Any]) -> Business:
     """One row of segment_business as the rules read it."""
-    amount_by_type: dict[str, float] = {}
-    holdings_amount = credit_lines = 0.0
+    fen_by_type: dict[str, int] = {}
     new_holdings = 0
-    for kind, amount, new, current in row["holdings"]:
+    for kind, amount_fen, new, current in row["holdings"]:
         new_holdings += bool(new)
-        if not current:
-            continue
-        value = float(amount or 0.0)
-        amount_by_type[kind] = amount_by_type.get(kind, 0.0) + value
-        holdings_amount += value
-        if kind == "LOAN":
-            credit_lines += value
+        if current:
+            fen_by_type[kind] = fen_by_type.get(kind, 0) + (amount_fen or 0)
+    underwriting = sum(
+        (
+            Decimal(share) * from_fen(issue_size_fen)
+            for share, issue_size_fen in row["underwritten"]
+        ),
+        Decimal(0),
+    )
     return Business(
         new_holdings=new_holdings,
         underwritings=len(row["underwritten"]),
         fees_billed=row["fees_billed"],
-        holdings_amount=holdings_amount,
-        fees_paid=float(sum(row["fees_paid"])),
-        underwriting_amount=float(sum(row["underwritten"])),
-        credit_lines=credit_lines,
+        holdings_amount=from_fen(sum(fen_by_type.values())),
+        fees_paid=from_fen(sum(row["fees_paid_fen"])),
+        underwriting_amount=underwriting,
+        credit_lines=from_fen(fen_by_type.get("LOAN", 0)),
         linked_customers=row["linked_customers"],
         size=row["size"],
-        registered_capital=row["registered_capital"],
+        registered_capital=from_fen(row["registered_capital_fen"]),
         financial_institution=row["institution_type"] is not None,
-        amount_by_type=amount_by_type,
+        amount_by_type={kind: from_fen(fen) for kind, fen in fen_by_type.items()},
     )
 
 

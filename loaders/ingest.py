@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,8 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | Reject]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line, parse_constant=_refuse_constant)
+            # parse_float=Decimal: a JSON number such as 1234.50 is read exactly, as money must be.
+            value = json.loads(line, parse_constant=_refuse_constant, parse_float=Decimal)
         except json.JSONDecodeError as exc:
             yield line_no, Reject(path.name, line_no, "row", f"invalid JSON: {exc.msg}")
             continue

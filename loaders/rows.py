@@ -2,24 +2,28 @@
 
 Every file is `<name>.csv` (UTF-8, header row) or `<name>.jsonl` (one object per line) in the load
 folder. In CSV an empty cell is "absent"; list columns are `|`-separated. Dates are ISO
-`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan, at
-most MAX_MONEY. Numbers are finite.
+`YYYY-MM-DD`, timestamps ISO 8601. Fractions (shares) are in [0, 1]; money is in CNY yuan, an
+exact decimal with at most two places (graph/money.py), not negative. Numbers are finite.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     computed_field,
     field_validator,
     model_validator,
 )
+from pydantic.functional_serializers import PlainSerializer
 
 from graph.model import (
     BranchKind,
@@ -40,15 +44,28 @@ from graph.model import (
     ValueTier,
     WarningLevel,
 )
+from graph.money import parse_money, to_fen
 from loaders.names import name_sort_key
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-# A thousand trillion yuan: above any real amount, and low enough that no sum of rows (a
-# customer's assets) can overflow to infinity, which no API answer can carry.
-MAX_MONEY = 1e15
-Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
+
+
+def _not_negative(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise ValueError("money must not be negative")
+    return amount
+
+
+# An exact amount in yuan (parse_money's rules: at most two places, finite, below MAX_YUAN), which
+# a row dumps as integer fen: the statements store it in the `*_fen` property beside the column.
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    AfterValidator(_not_negative),
+    PlainSerializer(to_fen, return_type=int),
+]
 
 
 class Row(BaseModel):
@@ -184,7 +201,7 @@ class FeeRow(Row):
     product_id: Id
     period: Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     billed: Money
-    paid: Money = 0.0
+    paid: Money = Decimal(0)
     billed_on: date
     due_on: date
     paid_on: date | None = None

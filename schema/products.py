@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -80,7 +81,7 @@ class Holding:
     product_record: strawberry.Private[ProductRecord | None] = None
 
     @strawberry.field
-    def amount(self) -> float:
+    def amount(self) -> Decimal:
         return self.record.amount
 
     @strawberry.field
@@ -120,7 +121,8 @@ class Holding:
         return record
 
     def _share_of(self, product: ProductRecord) -> float | None:
-        return self.record.amount / product.issue_size if product.issue_size else None
+        # A ratio, not money: the one place the exact amounts become a float.
+        return float(self.record.amount / product.issue_size) if product.issue_size else None
 
 
 @strawberry.type(description="An underwriter's part in a product: LEAD (主承销商) or CO.")
@@ -158,7 +160,9 @@ class HolderSegment:
 
 @strawberry.type
 class HolderConnection(Connection[Holding]):
-    total_amount: float = strawberry.field(description="Sum held by all holders you may see.")
+    total_amount: Decimal = strawberry.field(
+        description="Sum held by all holders you may see, exact."
+    )
 
 
 @strawberry.type

@@ -50,6 +50,16 @@ def one(driver: Driver, query: str, **params: Any) -> dict[str, Any]:
     return rows[0]
 
 
+def a_branch_and_products(driver: Driver, products: int) -> tuple[str, list[str]]:
+    """A branch customers call home, and the first `products` product ids: for a test bank."""
+    branch = one(
+        driver,
+        "MATCH (c:Customer)-[:HOME_BRANCH]->(b:Branch) RETURN b.id AS id ORDER BY b.id LIMIT 1",
+    )["id"]
+    ids = cypher(driver, "MATCH (p:Product) RETURN p.id AS id ORDER BY p.id LIMIT $n", n=products)
+    return branch, [r["id"] for r in ids]
+
+
 def graph_counts(driver: Driver) -> dict[str, int]:
     """Node counts per label and relationship counts per type."""
     counts: dict[str, int] = {}

@@ -9,7 +9,7 @@ CALL (row, p, home) {
   WITH row, p, home WHERE p IS NOT NULL AND home IS NOT NULL
   SET p:Customer, p.since = row.since, p.segment = row.segment, p.value_tier = row.value_tier,
       p.need_type = row.need_type, p.risk_tolerance = row.risk_tolerance,
-      p.assets = coalesce(p.assets, 0.0)
+      p.assets_fen = coalesce(p.assets_fen, 0)
   WITH p, home
   OPTIONAL MATCH (p)-[old:HOME_BRANCH]->(other) WHERE other <> home
   DELETE old

@@ -1,4 +1,6 @@
 // Records guarantees given by a party for a company's debt; rejects unknown ids.
+// Money is stored as integer fen in `*_fen` properties (graph/money.py); the rows carry fen. The
+// REMOVE drops the float property an older relgraph stored in its place.
 // A row whose tie is new or changed comes back with its two ends (`touched`, for re-screening).
 // params: $rows
 // returns: line, missing, touched
@@ -10,7 +12,8 @@ OPTIONAL CALL (row, g, c) {
   OPTIONAL MATCH (g)-[earlier:GUARANTEES]->(c)
   WITH row, g, c, properties(earlier) AS old
   MERGE (g)-[r:GUARANTEES]->(c)
-  SET r.amount = row.amount, r.since = row.since, r.until = row.until
+  SET r.amount_fen = row.amount, r.since = row.since, r.until = row.until
+  REMOVE r.amount
   RETURN old IS NULL OR old <> properties(r) AS changed
 }
 WITH row, g, c, changed WHERE g IS NULL OR c IS NULL OR changed

@@ -33,13 +33,13 @@ CALL (party) {
   WHERE $holdings_first IS NOT NULL AND ($holdings_include_ended OR
     // include: current(h)
   )
-  WITH h, p ORDER BY h.amount DESC, p.id
+  WITH h, p ORDER BY h.amount_fen DESC, p.id
   // Sort and count them all, but build maps only for the page asked for.
   WITH collect(CASE WHEN h IS NULL THEN null ELSE {h: h, p: p} END) AS rows
   CALL (party, rows) {
     UNWIND rows[coalesce($holdings_offset, 0)..(coalesce($holdings_offset, 0) + coalesce($holdings_first, 0))] AS x
     WITH x.h AS h, x.p AS p
-    RETURN collect({holder_id: party.id, product_id: p.id, amount: h.amount,
+    RETURN collect({holder_id: party.id, product_id: p.id, amount_fen: h.amount_fen,
                     since: toString(h.since), until: toString(h.until),
                     current:
                       // include: current(h)
@@ -56,18 +56,18 @@ CALL (party) {
   WITH p, f ORDER BY f.due_on DESC, f.id
   WITH p, collect(f) AS items
   WITH p, items,
-    reduce(s = 0.0, x IN items | s + CASE WHEN x.owed > 0 AND x.due_on < $today
-                                          THEN x.owed ELSE 0.0 END) AS overdue
-  ORDER BY overdue DESC, p.id
+    reduce(s = 0, x IN items | s + CASE WHEN x.owed_fen > 0 AND x.due_on < $today
+                                        THEN x.owed_fen ELSE 0 END) AS overdue_fen
+  ORDER BY overdue_fen DESC, p.id
   RETURN collect(CASE WHEN p IS NULL THEN null ELSE {
     product:
       // include: product_map(p)
     ,
-    billed: reduce(s = 0.0, x IN items | s + x.billed),
-    paid: reduce(s = 0.0, x IN items | s + x.paid),
-    owed: reduce(s = 0.0, x IN items | s + x.owed),
-    overdue: overdue,
-    overdue_count: size([x IN items WHERE x.owed > 0 AND x.due_on < $today]),
+    billed_fen: reduce(s = 0, x IN items | s + x.billed_fen),
+    paid_fen: reduce(s = 0, x IN items | s + x.paid_fen),
+    owed_fen: reduce(s = 0, x IN items | s + x.owed_fen),
+    overdue_fen: overdue_fen,
+    overdue_count: size([x IN items WHERE x.owed_fen > 0 AND x.due_on < $today]),
     fees: [x IN items[..$fee_items] | x {.*, billed_on: toString(x.billed_on),
       due_on: toString(x.due_on), paid_on: toString(x.paid_on), party_id: party.id,
       product_id: p.id}]

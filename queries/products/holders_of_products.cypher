@@ -11,30 +11,30 @@
 // LIMIT takes no value from the row: $top is the end of the deepest page of the batch, and each
 // key slices its page from that top.
 // params: $keys, $top, $include_ended, $today, $scope
-// returns: product_id, offset, first, total, total_amount, holders
+// returns: product_id, offset, first, total, total_amount_fen, holders
 UNWIND $keys AS key
 MATCH (prod:Product {id: key.id})
 CALL (prod, key) {
   MATCH (p:Party)-[h:HOLDS]->(prod)
   WHERE
     // include: holding_shown(p, h)
-  WITH count(h) AS total, coalesce(sum(h.amount), 0.0) AS total_amount,
-    collect({amount: h.amount, p: p, h: h}) AS shown
+  WITH count(h) AS total, coalesce(sum(h.amount_fen), 0) AS total_amount_fen,
+    collect({amount: h.amount_fen, p: p, h: h}) AS shown
   CALL (shown, total) {
     UNWIND shown AS position
     RETURN percentileDisc(position.amount,
       CASE WHEN total > $top THEN toFloat(total - $top) / total ELSE 0.0 END) AS floor
   }
   UNWIND [position IN shown WHERE position.amount >= floor] AS position
-  WITH total, total_amount, position.p AS p, position.h AS h, position.amount AS amount,
+  WITH total, total_amount_fen, position.p AS p, position.h AS h, position.amount AS amount,
     count(*) AS copies
-  WITH total, total_amount, p, h ORDER BY amount DESC, p.id LIMIT $top
-  WITH total, total_amount, collect({p: p, h: h}) AS top
+  WITH total, total_amount_fen, p, h ORDER BY amount DESC, p.id LIMIT $top
+  WITH total, total_amount_fen, collect({p: p, h: h}) AS top
   CALL (top, key) {
     UNWIND top[key.offset..(key.offset + key.first)] AS position
     WITH position.p AS p, position.h AS h
     RETURN collect({
-      holding: {holder_id: p.id, product_id: key.id, amount: h.amount,
+      holding: {holder_id: p.id, product_id: key.id, amount_fen: h.amount_fen,
                 since: toString(h.since), until: toString(h.until),
                 current:
                   // include: current(h)
@@ -43,7 +43,7 @@ CALL (prod, key) {
         // include: party_map(p)
     }) AS holders
   }
-  RETURN total, total_amount, holders
+  RETURN total, total_amount_fen, holders
 }
-RETURN key.id AS product_id, key.offset AS offset, key.first AS first, total, total_amount,
+RETURN key.id AS product_id, key.offset AS offset, key.first AS first, total, total_amount_fen,
   holders

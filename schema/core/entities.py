@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graph import model
+from graph.money import ZERO
 from graph.parties import DetailParts, PartyDetails
 from graph.records import BranchRecord, EmployeeRecord, ListEntryRecord, ProductRecord
 from schema.core.access import ShownParty
@@ -94,7 +96,7 @@ class CompanyBase:
     )
     industry: str | None
     size: model.CompanySize | None
-    registered_capital: float | None
+    registered_capital: Decimal | None = strawberry.field(description="CNY, exact.")
     founded: dt.date | None
     institution_type: model.InstitutionType | None = strawberry.field(
         description="Set when the company is a financial institution."
@@ -118,7 +120,7 @@ class CustomerBase:
         description="As loaded from the source system; computedSegment has relgraph's."
     )
     risk_tolerance: model.RiskLevel | None
-    assets: float = strawberry.field(description="Sum of current holdings, CNY.")
+    assets: Decimal = strawberry.field(description="Sum of current holdings, CNY, exact.")
     on_prohibition_list: bool = strawberry.field(
         description="On an active prohibition list (禁止名单)."
     )
@@ -164,7 +166,9 @@ class ProductBase:
     currency: str
     issue_date: dt.date | None
     maturity_date: dt.date | None
-    issue_size: float | None = strawberry.field(description="Issue size in the product's currency.")
+    issue_size: Decimal | None = strawberry.field(
+        description="Issue size in the product's currency, exact."
+    )
     coupon_rate: float | None
     record: strawberry.Private[ProductRecord]
 
@@ -266,7 +270,7 @@ def customer_of(
         _classes().customer,
         record,
         on_prohibition_list=record.listed,
-        assets=record.assets or 0.0,
+        assets=record.assets or ZERO,
         parts=parts,
         fetched=fetched,
     )

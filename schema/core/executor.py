@@ -55,6 +55,7 @@ import datetime as dt
 import enum
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from graphql import (
@@ -96,7 +97,7 @@ _MISSING = object()
 
 # Value types that are never awaitable and never an exception: a leaf of one of these is coerced
 # straight away. Anything else takes the completer, which checks both as graphql-core does.
-_VALUE_TYPES: set[type] = {str, int, float, bool, dt.date, dt.datetime}
+_VALUE_TYPES: set[type] = {str, int, float, bool, Decimal, dt.date, dt.datetime}
 
 Completer = Callable[["RelgraphExecutor", Any, Path, Path], Any]
 

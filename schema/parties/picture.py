@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 
 from graph import model, parties
+from graph.money import ZERO
 from graph.parties import LinkedParty, PartyDetails, ProductFees
 from graph.records import FeeRecord, LinkRecord, ListEntryRecord, PartyRecord
 from schema.core import details, enums
@@ -63,7 +65,9 @@ class PartyLink:
         description="What the linked party is to this one (FAMILY_OF), as role says: on a "
         "parent's links their child reads CHILD, on the child's the parent reads PARENT."
     )
-    amount: float | None = strawberry.field(description="Guaranteed amount in CNY (GUARANTEES).")
+    amount: Decimal | None = strawberry.field(
+        description="Guaranteed amount in CNY, exact (GUARANTEES)."
+    )
     since: dt.date | None
     until: dt.date | None = strawberry.field(description="Last day of the tie, inclusive.")
     current: bool = strawberry.field(
@@ -167,9 +171,9 @@ class PartyLinkFields(PartyBase):
 class Fee:
     id: strawberry.ID
     period: str
-    billed: float
-    paid: float
-    owed: float = strawberry.field(description="应缴未缴: billed minus paid.")
+    billed: Decimal
+    paid: Decimal
+    owed: Decimal = strawberry.field(description="应缴未缴: billed minus paid.")
     billed_on: dt.date
     due_on: dt.date
     paid_on: dt.date | None
@@ -191,10 +195,10 @@ class Fee:
 @strawberry.type(description="Fees for one product: totals and the most recent fee items.")
 class ProductFeeDetail:
     # Plain fields rather than resolver methods, as in PartyLink.
-    billed: float
-    paid: float
-    owed: float
-    overdue: float
+    billed: Decimal
+    paid: Decimal
+    owed: Decimal
+    overdue: Decimal
     overdue_count: int
     record: strawberry.Private[ProductFees]
     today: strawberry.Private[dt.date]
@@ -217,20 +221,20 @@ class FeeSummary:
     by_product: list[ProductFeeDetail]
 
     @strawberry.field
-    def billed(self) -> float:
-        return round(sum(p.record.billed for p in self.by_product), 2)
+    def billed(self) -> Decimal:
+        return sum((p.record.billed for p in self.by_product), ZERO)
 
     @strawberry.field
-    def paid(self) -> float:
-        return round(sum(p.record.paid for p in self.by_product), 2)
+    def paid(self) -> Decimal:
+        return sum((p.record.paid for p in self.by_product), ZERO)
 
     @strawberry.field
-    def owed(self) -> float:
-        return round(sum(p.record.owed for p in self.by_product), 2)
+    def owed(self) -> Decimal:
+        return sum((p.record.owed for p in self.by_product), ZERO)
 
     @strawberry.field
-    def overdue(self) -> float:
-        return round(sum(p.record.overdue for p in self.by_product), 2)
+    def overdue(self) -> Decimal:
+        return sum((p.record.overdue for p in self.by_product), ZERO)
 
     @strawberry.field
     def overdue_count(self) -> int:

@@ -15,7 +15,7 @@ from pypinyin import Style, pinyin
 
 from graph.db import Neo4jConfig
 from loaders.names import SURNAME_READINGS
-from tests.helpers import ApiUser, cypher, data, gql, one
+from tests.helpers import ApiUser, a_branch_and_products, cypher, data, gql
 from tests.loading import load
 
 PAGE = """
@@ -80,13 +80,7 @@ def holder_of_infinity(
     neo4j_config: Neo4jConfig, driver: Driver, tmp_path: Path
 ) -> Iterator[tuple[str, Any]]:
     """A customer whose load file gave one holding as `Infinity` and one as 9e14 yuan."""
-    branch = one(
-        driver,
-        "MATCH (c:Customer)-[:HOME_BRANCH]->(b:Branch) RETURN b.id AS id ORDER BY b.id LIMIT 1",
-    )["id"]
-    products = [
-        r["id"] for r in cypher(driver, "MATCH (p:Product) RETURN p.id AS id ORDER BY p.id LIMIT 2")
-    ]
+    branch, products = a_branch_and_products(driver, 2)
     party = "INFX1"
     folder = tmp_path / "bank"
     folder.mkdir()
@@ -114,4 +108,4 @@ def test_an_infinite_holding_is_rejected_and_the_assets_sort_still_answers(
     body = gql(client, PAGE, admin.headers, first=5, sort={"field": "ASSETS", "descending": True})
     assert "errors" not in body, body["errors"]
     top = body["data"]["customers"]["edges"][0]["node"]
-    assert (top["id"], top["assets"]) == (party, 9e14)
+    assert (top["id"], top["assets"]) == (party, "900000000000000.00")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from graph.money import from_fen
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.periods import current
 
@@ -62,7 +64,7 @@ def test_customer_360_matches_the_graph(
     assert customer["name"] == truth["name"] and customer["segment"] == truth["segment"]
     assert customer["homeBranch"]["id"] == truth["branch"]
     assert customer["holdings"]["totalCount"] == truth["holdings"]
-    amounts = [e["node"]["amount"] for e in customer["holdings"]["edges"]]
+    amounts = [Decimal(e["node"]["amount"]) for e in customer["holdings"]["edges"]]
     assert amounts == sorted(amounts, reverse=True)
     assert len(customer["tags"]) == truth["tags"]
     assert sum(len(g["tags"]) for g in customer["tagsByCategory"]) == truth["tags"]
@@ -71,23 +73,22 @@ def test_customer_360_matches_the_graph(
 
     fees = cypher(
         driver,
-        "MATCH (:Party {id: $id})-[:BILLED]->(f:Fee) RETURN f.billed AS billed, f.paid AS paid, "
-        "f.due_on AS due_on",
+        "MATCH (:Party {id: $id})-[:BILLED]->(f:Fee) "
+        "RETURN f.billed_fen AS billed, f.paid_fen AS paid, f.due_on AS due_on",
         id=rich_customer,
     )
     today = dt.date.today()
     overdue = [f for f in fees if f["billed"] > f["paid"] and f["due_on"].to_native() < today]
-    assert customer["fees"]["billed"] == pytest.approx(sum(f["billed"] for f in fees), abs=0.01)
-    assert customer["fees"]["owed"] == pytest.approx(
-        sum(f["billed"] - f["paid"] for f in fees), abs=0.01
-    )
+    # Exact to the fen, as the string the API answers: the stored fen summed here.
+    assert customer["fees"]["billed"] == str(from_fen(sum(f["billed"] for f in fees)))
+    assert customer["fees"]["owed"] == str(from_fen(sum(f["billed"] - f["paid"] for f in fees)))
     assert customer["fees"]["overdueCount"] == len(overdue)
-    assert customer["fees"]["overdue"] == pytest.approx(
-        sum(f["billed"] - f["paid"] for f in overdue), abs=0.01
+    assert customer["fees"]["overdue"] == str(
+        from_fen(sum(f["billed"] - f["paid"] for f in overdue))
     )
     for product in customer["fees"]["byProduct"]:
         for item in product["items"]:
-            late = item["owed"] > 0 and dt.date.fromisoformat(item["dueOn"]) < today
+            late = Decimal(item["owed"]) > 0 and dt.date.fromisoformat(item["dueOn"]) < today
             assert (item["status"] == "OVERDUE") == late
             assert (item["daysOverdue"] > 0) == late
 
@@ -214,8 +215,8 @@ def test_holdings_are_current_positions_unless_ended_ones_are_asked_for(
     truth = cypher(
         driver,
         "MATCH (:Customer {id: $id})-[h:HOLDS]->(p:Product) "
-        f"RETURN p.id AS product, h.amount AS amount, {current('h')} AS current "
-        "ORDER BY h.amount DESC, p.id",
+        f"RETURN p.id AS product, h.amount_fen AS fen, {current('h')} AS current "
+        "ORDER BY h.amount_fen DESC, p.id",
         id=customer,
         today=today,
     )
@@ -227,7 +228,8 @@ def test_holdings_are_current_positions_unless_ended_ones_are_asked_for(
     held = [t for t in truth if t["current"]]
     assert products(got["holdings"]) == [t["product"] for t in held]
     assert got["holdings"]["totalCount"] == len(held)
-    assert sum(e["node"]["amount"] for e in got["holdings"]["edges"]) == pytest.approx(
+    assert got["assets"] == str(from_fen(sum(t["fen"] for t in held)))
+    assert sum(Decimal(e["node"]["amount"]) for e in got["holdings"]["edges"]) == Decimal(
         got["assets"]
     )
     every = data(client, EVERY_HOLDING, admin.headers, id=customer)["customer"]["holdings"]
@@ -345,7 +347,7 @@ def test_customers_filter_and_sort(client: TestClient, driver: Driver, admin: Ap
     )["customers"]
     assert page["totalCount"] == key_total > 0
     assert {e["node"]["segment"] for e in page["edges"]} == {"KEY"}
-    assets = [e["node"]["assets"] for e in page["edges"]]
+    assets = [Decimal(e["node"]["assets"]) for e in page["edges"]]
     assert assets == sorted(assets, reverse=True)
 
     product = one(
@@ -489,6 +491,8 @@ def test_every_sort_order_is_honoured_across_pages(
         client, CUSTOMERS, admin.headers, first=30, sort=sort, after=first["pageInfo"]["endCursor"]
     )["customers"]
     values = [e["node"][key] for e in first["edges"] + second["edges"]]
+    if field == "ASSETS":  # a Decimal's string: sorted as a number, not as text
+        values = [Decimal(v) for v in values]
     assert len(values) == 60
     assert values == sorted(values, reverse=descending)
     ids = [e["node"]["id"] for e in first["edges"] + second["edges"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from graph.db import Database
+from graph.money import from_fen
 from queries import CypherQuery
 from schema.core.pagination import encode_cursor
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
@@ -42,7 +44,7 @@ def instrument(driver: Driver) -> dict[str, Any]:
         "MATCH (p:Product {type: 'DEBT_INSTRUMENT'})<-[:UNDERWROTE {role: 'LEAD'}]-(lead), "
         f"(issuer)-[:ISSUED]->(p) WITH p, lead, issuer, COUNT {{ ()-[h:HOLDS]->(p) WHERE "
         f"{current('h')} }} AS holders WHERE holders >= 3 "
-        "RETURN p.id AS id, p.issue_size AS size, issuer.id AS issuer, lead.id AS lead, "
+        "RETURN p.id AS id, p.issue_size_fen AS size_fen, issuer.id AS issuer, lead.id AS lead, "
         "[(co)-[:UNDERWROTE {role: 'CO'}]->(p) | co.id] AS co, "
         "holders ORDER BY holders DESC, p.id LIMIT 1",
         today=dt.date.today(),
@@ -65,18 +67,19 @@ def test_a_debt_instrument_shows_issuer_underwriters_and_holders(
     assert len(holders["edges"]) == 2 and holders["pageInfo"]["hasNextPage"]
     for edge in holders["edges"]:
         node = edge["node"]
-        assert node["shareOfIssue"] == pytest.approx(node["amount"] / instrument["size"])
+        share = Decimal(node["amount"]) / from_fen(instrument["size_fen"])
+        assert node["shareOfIssue"] == pytest.approx(float(share))
     truth = cypher(
         driver,
         f"MATCH (h)-[r:HOLDS]->(:Product {{id: $id}}) WHERE {current('r')} "
-        "RETURN h.id AS id, r.amount AS amount ORDER BY r.amount DESC, h.id",
+        "RETURN h.id AS id, r.amount_fen AS fen ORDER BY r.amount_fen DESC, h.id",
         id=instrument["id"],
         today=dt.date.today(),
     )
     assert [e["node"]["holderParty"]["id"] for e in holders["edges"]] == [
         t["id"] for t in truth[:2]
     ]
-    assert holders["totalAmount"] == pytest.approx(sum(t["amount"] for t in truth))
+    assert holders["totalAmount"] == str(from_fen(sum(t["fen"] for t in truth)))
 
 
 def test_holders_page_through_every_holder_once(
@@ -180,7 +183,7 @@ def product_with_ended_positions(driver: Driver) -> Iterator[str]:
     ended = cypher(
         driver,
         f"MATCH (:Product {{id: $id}})<-[h:HOLDS]-(x:Customer) WHERE {current('h')} "
-        "WITH h, x ORDER BY h.amount DESC, x.id SKIP 1 LIMIT 2 "
+        "WITH h, x ORDER BY h.amount_fen DESC, x.id SKIP 1 LIMIT 2 "
         "SET h.test_until = coalesce(h.until, 'none'), h.until = $yesterday RETURN x.id AS id",
         id=product,
         today=today,
@@ -212,8 +215,8 @@ def test_holders_are_current_positions_unless_ended_ones_are_asked_for(
     truth = cypher(
         driver,
         "MATCH (x:Party)-[h:HOLDS]->(:Product {id: $id}) "
-        f"RETURN x.id AS id, x.segment AS segment, h.amount AS amount, {current('h')} AS current "
-        "ORDER BY h.amount DESC, x.id",
+        f"RETURN x.id AS id, x.segment AS segment, h.amount_fen AS fen, {current('h')} AS current "
+        "ORDER BY h.amount_fen DESC, x.id",
         id=product_with_ended_positions,
         today=dt.date.today(),
     )
@@ -226,7 +229,7 @@ def test_holders_are_current_positions_unless_ended_ones_are_asked_for(
         assert [n["current"] for n in nodes] == [t["current"] for t in expected]
     holders = product["holders"]
     assert holders["totalCount"] == len(expected)
-    assert holders["totalAmount"] == pytest.approx(sum(t["amount"] for t in expected))
+    assert holders["totalAmount"] == str(from_fen(sum(t["fen"] for t in expected)))
     segments = Counter(t["segment"] for t in expected if t["segment"] is not None)
     assert {s["segment"]: s["holders"] for s in product["holderSegments"]} == segments
 
@@ -248,7 +251,7 @@ def test_the_largest_holders_page_is_the_top_of_every_holder(
             for r in cypher(
                 driver,
                 f"MATCH (x:Party)-[h:HOLDS]->(:Product {{id: $id}}) WHERE {current('h')} "
-                "RETURN x.id AS id ORDER BY h.amount DESC, x.id",
+                "RETURN x.id AS id ORDER BY h.amount_fen DESC, x.id",
                 id=p["id"],
                 today=dt.date.today(),
             )

@@ -82,26 +82,37 @@ def test_numbers_that_are_not_finite_are_rejected_in_csv_and_jsonl(
     for line in (1, 2, 3):
         field, reason = rejects.pop(("companies.jsonl", line))
         assert (field, "invalid JSON") == ("row", reason[: len("invalid JSON")])
-    for line in (4, 5):
-        field, reason = rejects.pop(("companies.jsonl", line))
-        assert field == "registered_capital"
-        assert reason.split(" (got")[0] == "Input should be a finite number"
+    # Money is exact: 1e309 is read exactly and is beyond any amount; "inf" is not finite.
+    assert rejects.pop(("companies.jsonl", 4)) == (
+        "registered_capital",
+        "Decimal('1E+309') is larger than any amount relgraph holds (got Decimal('1E+309'))",
+    )
+    assert rejects.pop(("companies.jsonl", 5)) == (
+        "registered_capital",
+        "money must be a finite number, got 'inf' (got 'inf')",
+    )
     assert rejects == {}
-    reasons = {r.reason.split(" (got")[0] for r in summary.rejects if r.file == "holds.csv"}
-    assert reasons == {"Input should be a finite number"}
+    reasons = [r.reason.split(", got")[0] for r in summary.rejects if r.file == "holds.csv"]
+    assert reasons == [
+        *["money must be a finite number"] * 6,
+        "'1e309' is larger than any amount relgraph holds (got '1e309')",
+        "'-1e309' is larger than any amount relgraph holds (got '-1e309')",
+    ]
 
     stored = cypher(
         driver,
-        "MATCH (h:Person)-[r:HOLDS]->() WHERE h.id STARTS WITH $p RETURN h.id AS id, r.amount AS a",
+        "MATCH (h:Person)-[r:HOLDS]->() WHERE h.id STARTS WITH $p "
+        "RETURN h.id AS id, r.amount_fen AS a",
         p=PREFIX,
     )
-    assert stored == [{"id": holders[-1], "a": 1250000.50}]
+    assert stored == [{"id": holders[-1], "a": 125000050}]
     companies_stored = cypher(
         driver,
-        "MATCH (c:Company) WHERE c.id STARTS WITH $p RETURN c.id AS id, c.registered_capital AS k",
+        "MATCH (c:Company) WHERE c.id STARTS WITH $p "
+        "RETURN c.id AS id, c.registered_capital_fen AS k",
         p=PREFIX,
     )
-    assert companies_stored == [{"id": f"{PREFIX}C6", "k": 5000000.0}]
+    assert companies_stored == [{"id": f"{PREFIX}C6", "k": 500000000}]
 
 
 def test_money_beyond_any_real_amount_is_rejected_so_sums_stay_finite(
@@ -123,6 +134,31 @@ def test_money_beyond_any_real_amount_is_rejected_so_sums_stay_finite(
         ("holds.csv", 2, "amount"),
         ("holds.csv", 3, "amount"),
     }
+
+
+def test_a_holding_with_three_decimal_places_is_rejected_with_file_line_and_field(
+    driver: Driver, load_files: LoadFiles
+) -> None:
+    """Money is exact to the fen: 0.125 would have to be rounded, so it is refused, not stored."""
+    product = _a_product(driver)
+    holder = f"{PREFIX}F1"
+    summary = load_files(
+        {
+            "persons.csv": f"id,name\n{holder},分毫\n",
+            "holds.csv": f"holder_id,product_id,amount\n{holder},{product},1234.505\n",
+        }
+    )
+    assert [(r.file, r.line, r.field, r.reason) for r in summary.rejects] == [
+        (
+            "holds.csv",
+            2,
+            "amount",
+            "money has at most two decimal places (fen), got '1234.505' (got '1234.505')",
+        )
+    ]
+    assert not cypher(
+        driver, "MATCH (:Person {id: $id})-[r:HOLDS]->() RETURN r.amount_fen AS a", id=holder
+    )
 
 
 def test_a_key_repeated_in_one_file_is_rejected_naming_the_first_line(
@@ -166,11 +202,11 @@ def test_a_key_repeated_in_one_file_is_rejected_naming_the_first_line(
     ]
     held = one(
         driver,
-        "MATCH (:Person {id: $id})-[r:HOLDS]->(:Product {id: $product}) RETURN r.amount AS a",
+        "MATCH (:Person {id: $id})-[r:HOLDS]->(:Product {id: $product}) RETURN r.amount_fen AS a",
         id=f"{PREFIX}D1",
         product=product,
     )
-    assert held["a"] == 100.0
+    assert held["a"] == 10000
 
 
 def test_an_unterminated_quote_rejects_its_own_row_and_the_next_row_still_loads(

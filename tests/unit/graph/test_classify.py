@@ -4,6 +4,7 @@ peer groups of cross-sell (graph/crosssell/rules.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -29,13 +30,13 @@ def test_frequent_high_potential_business_is_key() -> None:
         new_holdings=2,
         underwritings=2,
         fees_billed=8,
-        holdings_amount=500_000_000,
-        fees_paid=200_000,
-        underwriting_amount=2e9,
+        holdings_amount=Decimal(500_000_000),
+        fees_paid=Decimal(200_000),
+        underwriting_amount=Decimal(2_000_000_000),
         size="LARGE",
-        registered_capital=5e9,
+        registered_capital=Decimal(5_000_000_000),
         financial_institution=True,
-        amount_by_type={"DEBT_INSTRUMENT": 4e8, "DEPOSIT": 1e8},
+        amount_by_type={"DEBT_INSTRUMENT": Decimal(400_000_000), "DEPOSIT": Decimal(100_000_000)},
     )
     result = classify(institution, RULES)
     # 2 new holdings + 2 underwritings × 2 + 8 fees × 0.25, with the repository's weights.
@@ -46,11 +47,11 @@ def test_frequent_high_potential_business_is_key() -> None:
 
 def test_the_same_customer_doing_no_business_in_the_window_drops_to_value() -> None:
     quiet = Business(
-        holdings_amount=500_000_000,
+        holdings_amount=Decimal(500_000_000),
         size="LARGE",
-        registered_capital=5e9,
+        registered_capital=Decimal(5_000_000_000),
         financial_institution=True,
-        amount_by_type={"DEPOSIT": 5e8},
+        amount_by_type={"DEPOSIT": Decimal(500_000_000)},
     )
     result = classify(quiet, RULES)
     assert result.frequency == 0
@@ -61,9 +62,9 @@ def test_the_same_customer_doing_no_business_in_the_window_drops_to_value() -> N
 def test_value_tiers_follow_the_value_score_thresholds() -> None:
     scale = RULES.value.holdings
     for amount, tier in ((scale.cap, ValueTier.HIGH), (scale.floor, ValueTier.LOW)):
-        assert classify(Business(holdings_amount=amount), RULES).value_tier is tier
+        assert classify(Business(holdings_amount=Decimal(amount)), RULES).value_tier is tier
     middle = scale.floor * (scale.cap / scale.floor) ** 0.45  # a value score of 0.45
-    result = classify(Business(holdings_amount=middle), RULES)
+    result = classify(Business(holdings_amount=Decimal(middle)), RULES)
     assert result.value_score == pytest.approx(0.45, abs=1e-3)
     assert result.value_tier is ValueTier.MEDIUM
 
@@ -71,20 +72,19 @@ def test_value_tiers_follow_the_value_score_thresholds() -> None:
 @pytest.mark.parametrize(
     ("holdings", "need"),
     [
-        ({"DEPOSIT": 1.0, "SETTLEMENT_ACCOUNT": 1.0}, NeedType.TRANSACTIONAL),
-        ({"DEPOSIT": 1.0, "WEALTH_MANAGEMENT": 3.0}, NeedType.WEALTH),
-        ({"DEPOSIT": 3.0, "WEALTH_MANAGEMENT": 1.0}, NeedType.TRANSACTIONAL),
+        ({"DEPOSIT": 1, "SETTLEMENT_ACCOUNT": 1}, NeedType.TRANSACTIONAL),
+        ({"DEPOSIT": 1, "WEALTH_MANAGEMENT": 3}, NeedType.WEALTH),
+        ({"DEPOSIT": 3, "WEALTH_MANAGEMENT": 1}, NeedType.TRANSACTIONAL),
         (
-            {"DEPOSIT": 1.0, "LOAN": 1.0, "WEALTH_MANAGEMENT": 1.0, "INSURANCE": 1.0},
+            {"DEPOSIT": 1, "LOAN": 1, "WEALTH_MANAGEMENT": 1, "INSURANCE": 1},
             NeedType.COMPREHENSIVE,
         ),
-        ({"DEPOSIT": 1.0, "LOAN": 1.0, "FX": 1.0, "LEASING": 1.0}, NeedType.TRANSACTIONAL),
+        ({"DEPOSIT": 1, "LOAN": 1, "FX": 1, "LEASING": 1}, NeedType.TRANSACTIONAL),
     ],
 )
-def test_need_type_follows_the_product_lines_used(
-    holdings: dict[str, float], need: NeedType
-) -> None:
-    assert classify(Business(amount_by_type=holdings), RULES).need_type is need
+def test_need_type_follows_the_product_lines_used(holdings: dict[str, int], need: NeedType) -> None:
+    amounts = {kind: Decimal(amount) for kind, amount in holdings.items()}
+    assert classify(Business(amount_by_type=amounts), RULES).need_type is need
 
 
 PEERS = CrossSellRules.load().peer_groups

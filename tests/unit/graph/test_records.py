@@ -4,6 +4,7 @@ rules the API shows (status, days overdue)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -13,14 +14,15 @@ from graph.records import FeeRecord, PartyRecord, to_date, to_datetime
 TODAY = dt.date(2026, 6, 30)
 
 
-def fee(owed: float, due: dt.date, paid_on: dt.date | None = None) -> FeeRecord:
+def fee(owed_yuan: float, due: dt.date, paid_on: dt.date | None = None) -> FeeRecord:
+    owed = Decimal(str(owed_yuan))
     return FeeRecord(
         id="F1",
         party_id="C1",
         product_id="PR1",
         period="2026-05",
-        billed=100.0,
-        paid=100.0 - owed,
+        billed=Decimal(100),
+        paid=Decimal(100) - owed,
         owed=owed,
         billed_on=dt.date(2026, 5, 1),
         due_on=due,
@@ -61,3 +63,18 @@ def test_temporal_values_come_as_text_or_native() -> None:
     )
     with pytest.raises(TypeError):
         to_date(20260630)
+
+
+def test_a_money_field_is_read_from_its_fen() -> None:
+    """Neo4j holds integer fen (`billed_fen`); the record holds the exact yuan (`billed`)."""
+    record = FeeRecord.from_map(
+        {"id": "F1", "party_id": "C1", "product_id": "PR1", "period": "2026-05",
+         "billed_fen": 10, "paid_fen": 0, "owed_fen": 10,
+         "billed_on": "2026-05-01", "due_on": "2026-06-01"}
+    )  # fmt: skip
+    assert (record.billed, record.paid, record.owed) == (
+        Decimal("0.10"),
+        Decimal("0.00"),
+        Decimal("0.10"),
+    )
+    assert str(record.billed) == "0.10"

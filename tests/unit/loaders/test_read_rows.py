@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from loaders.ingest import Reject, read_raw_rows
@@ -52,7 +53,13 @@ def test_jsonl_refuses_the_literals_json_does_not_have(tmp_path: Path) -> None:
     text = '{"id": "Q1", "v": NaN}\n{"id": "Q2", "v": -Infinity}\n{"id": "Q3", "v": 1e309}\n'
     rows = _read(tmp_path, text, "companies.jsonl")
     assert [line for line, r in rows if isinstance(r, Reject)] == [1, 2]
-    assert rows[2] == (3, {"id": "Q3", "v": float("inf")})
+    # JSON numbers are read as exact decimals (money must be); the row models refuse 1e309.
+    assert rows[2] == (3, {"id": "Q3", "v": Decimal("1e309")})
+
+
+def test_jsonl_numbers_are_read_exactly(tmp_path: Path) -> None:
+    rows = _read(tmp_path, '{"id": "Q1", "v": 0.10, "w": 1234.50, "n": 3}\n', "holds.jsonl")
+    assert rows == [(1, {"id": "Q1", "v": Decimal("0.10"), "w": Decimal("1234.50"), "n": 3})]
 
 
 def test_a_header_with_an_unclosed_quote_refuses_the_file(tmp_path: Path) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import types
+from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import pytest
+from pydantic import ValidationError
 
+from graph.money import MAX_YUAN
 from loaders.plan import LOAD_PLAN
-from loaders.rows import MAX_MONEY
+from loaders.rows import HoldsRow
 
 NOT_FINITE: list[Any] = [
     "inf", "Infinity", "-Infinity", "+inf", "nan", "NaN", "1e309", "-1e309",
@@ -17,27 +20,33 @@ NOT_FINITE: list[Any] = [
 ]  # fmt: skip
 
 
-def _is_float(annotation: Any) -> bool:
-    if annotation is float:
+def _is_a(kind: type, annotation: Any) -> bool:
+    """`annotation` is `kind`, optional or annotated."""
+    if annotation is kind:
         return True
     if get_origin(annotation) in (Union, types.UnionType):
-        return any(_is_float(a) for a in get_args(annotation))
+        return any(_is_a(kind, a) for a in get_args(annotation))
     if get_origin(annotation) is Annotated:
-        return _is_float(get_args(annotation)[0])
+        return _is_a(kind, get_args(annotation)[0])
     return False
 
 
-FLOAT_FIELDS = [
-    (spec.name, name)
-    for spec in LOAD_PLAN
-    for name, field in spec.model.model_fields.items()
-    if _is_float(field.annotation)
-]
+def _fields_of(kind: type) -> list[tuple[str, str]]:
+    return [
+        (spec.name, name)
+        for spec in LOAD_PLAN
+        for name, field in spec.model.model_fields.items()
+        if _is_a(kind, field.annotation)
+    ]
+
+
+FLOAT_FIELDS = _fields_of(float)
 
 
 def test_the_float_fields_are_found() -> None:
-    assert ("holds", "amount") in FLOAT_FIELDS and ("owns", "share") in FLOAT_FIELDS
-    assert len(FLOAT_FIELDS) >= 11
+    # Floats are fractions only (shares, scores, rates); money is Decimal (MONEY_FIELDS below).
+    assert ("owns", "share") in FLOAT_FIELDS and ("holds", "amount") not in FLOAT_FIELDS
+    assert len(FLOAT_FIELDS) >= 5
 
 
 @pytest.mark.parametrize(("file", "field"), FLOAT_FIELDS)
@@ -52,15 +61,47 @@ def test_no_float_field_takes_a_number_that_is_not_finite(
     assert [e["type"] for e in errors] == ["finite_number"]
 
 
-FRACTIONS = {"share", "voting_share", "score", "coupon_rate"}
+MONEY_FIELDS = _fields_of(Decimal)
 
 
-@pytest.mark.parametrize(("file", "field"), [(f, c) for f, c in FLOAT_FIELDS if c not in FRACTIONS])
-def test_money_stops_at_an_amount_no_sum_of_rows_can_overflow(file: str, field: str) -> None:
+def _errors_on(file: str, field: str, value: Any) -> list[dict[str, Any]]:
     spec = next(s for s in LOAD_PLAN if s.name == file)
-    for value, ok in ((MAX_MONEY, True), (MAX_MONEY * 1.5, False), (1e308, False)):
-        try:
-            spec.model.model_validate({field: value})
-        except ValueError as exc:
-            on_field = [e for e in exc.errors() if e["loc"] == (field,)]  # type: ignore[attr-defined]
-            assert bool(on_field) != ok, (value, on_field)
+    try:
+        spec.model.model_validate({field: value})
+    except ValidationError as exc:
+        return [dict(e) for e in exc.errors() if e["loc"] == (field,)]
+    return []
+
+
+def test_every_money_column_is_an_exact_decimal() -> None:
+    assert set(MONEY_FIELDS) == {
+        ("companies", "registered_capital"),
+        ("products", "issue_size"),
+        ("fees", "billed"),
+        ("fees", "paid"),
+        ("holds", "amount"),
+        ("guarantees", "amount"),
+    }
+
+
+@pytest.mark.parametrize(("file", "field"), MONEY_FIELDS)
+@pytest.mark.parametrize(
+    "value",
+    [*NOT_FINITE, "1.005", "0.001", "-0.01", "1e15", str(MAX_YUAN), 12.5, "12,50", "¥12"],
+    ids=repr,
+)
+def test_money_refuses_what_is_not_an_exact_amount(file: str, field: str, value: Any) -> None:
+    """More than two places, not finite, negative, too large, a float (already inexact)."""
+    assert _errors_on(file, field, value), value
+
+
+@pytest.mark.parametrize(
+    ("value", "fen"),
+    [("1234.50", 123450), ("0.1", 10), (" 7 ", 700), (Decimal("0.20"), 20),
+     (str(MAX_YUAN - Decimal("0.01")), 99999999999999999)],
+)  # fmt: skip
+def test_money_is_read_exactly_and_stored_as_integer_fen(value: Any, fen: int) -> None:
+    holding = HoldsRow.model_validate({"holder_id": "P1", "product_id": "X1", "amount": value})
+    assert holding.amount == Decimal(fen) / 100
+    stored = holding.model_dump()["amount"]
+    assert stored == fen and type(stored) is int
