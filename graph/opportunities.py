@@ -42,6 +42,7 @@ from graph.money import from_fen, to_fen
 from graph.parties import CustomerFilter, filter_params
 from graph.push_rules import Directory, PushRules, RouteInput, load_directory, load_rules
 from graph.records import PartyRecord, to_date, to_datetime
+from graph.status_machine import Transition, Verdict
 from queries import Q
 
 Status = OpportunityStatus
@@ -71,15 +72,8 @@ class Actor(StrEnum):
     SYSTEM = "SYSTEM"  # relgraph itself: expiry
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    sources: frozenset[Status]
-    target: Status
-    actors: frozenset[Actor]
-
-
 _PEOPLE = frozenset({Actor.OWNER, Actor.BRANCH_HEAD, Actor.ADMIN})
-STATUS_MACHINE: Mapping[Action, Transition] = {
+STATUS_MACHINE: Mapping[Action, Transition[Status, Actor]] = {
     Action.ACCEPT: Transition(frozenset({Status.OPEN}), Status.ACCEPTED, _PEOPLE),
     Action.DISMISS: Transition(OPEN_STATUSES, Status.DISMISSED, _PEOPLE),
     Action.CONVERT: Transition(OPEN_STATUSES, Status.CONVERTED, _PEOPLE),
@@ -87,22 +81,10 @@ STATUS_MACHINE: Mapping[Action, Transition] = {
 }
 
 
-class Verdict(StrEnum):
-    ALLOWED = "ALLOWED"
-    ACTOR_REFUSED = "ACTOR_REFUSED"  # the one acting may not take this action on it
-    ILLEGAL = "ILLEGAL"  # its status cannot change that way
-
-
 def decide(action: Action, status: Status, actors: Iterable[Actor]) -> Verdict:
     """Whether `actors` (what the one acting is to the opportunity) may take `action` on an
-    opportunity in `status`. The actor is checked first: someone with no say learns nothing of
-    the opportunity's status."""
-    transition = STATUS_MACHINE[action]
-    if not transition.actors & set(actors):
-        return Verdict.ACTOR_REFUSED
-    if status not in transition.sources:
-        return Verdict.ILLEGAL
-    return Verdict.ALLOWED
+    opportunity in `status`."""
+    return STATUS_MACHINE[action].judge(status, actors)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,9 +42,9 @@ from graph.model import (
     ReferralStage,
 )
 from graph.money import from_fen, to_fen
-from graph.opportunities import Verdict  # one vocabulary for every status machine's verdicts
 from graph.push_rules import Directory, PushRules, Routed, RouteInput, route_to
 from graph.records import PartyRecord, to_date, to_datetime
+from graph.status_machine import Transition, Verdict
 from queries import Q
 
 Stage = ReferralStage
@@ -73,16 +73,9 @@ class Actor(StrEnum):
     SYSTEM = "SYSTEM"  # relgraph itself: expiry
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    sources: frozenset[Stage]
-    target: Stage
-    actors: frozenset[Actor]
-
-
 _PEOPLE = frozenset({Actor.RECIPIENT, Actor.BRANCH_HEAD, Actor.ADMIN})
 _WAITING = frozenset({Stage.NEW, Stage.REASSIGNED})
-STAGE_MACHINE: Mapping[Action, Transition] = {
+STAGE_MACHINE: Mapping[Action, Transition[Stage, Actor]] = {
     Action.ACCEPT: Transition(_WAITING, Stage.ACCEPTED, _PEOPLE),
     Action.DECLINE: Transition(_WAITING, Stage.DECLINED, _PEOPLE),
     Action.CONTACT: Transition(frozenset({Stage.ACCEPTED}), Stage.CONTACTED, _PEOPLE),
@@ -94,14 +87,8 @@ STAGE_MACHINE: Mapping[Action, Transition] = {
 
 
 def decide(action: Action, stage: Stage, actors: Iterable[Actor]) -> Verdict:
-    """Whether `actors` may take `action` on a referral in `stage`; the actor is checked first,
-    so someone with no say learns nothing of the stage."""
-    transition = STAGE_MACHINE[action]
-    if not transition.actors & set(actors):
-        return Verdict.ACTOR_REFUSED
-    if stage not in transition.sources:
-        return Verdict.ILLEGAL
-    return Verdict.ALLOWED
+    """Whether `actors` may take `action` on a referral in `stage`."""
+    return STAGE_MACHINE[action].judge(stage, actors)
 
 
 # ---------------------------------------------------------------------------------------------

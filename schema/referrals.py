@@ -23,9 +23,10 @@ from graph.credit import PolicyInvalid
 from graph.db import ConstraintViolation
 from graph.model import ParticipantRole, ProductType, ReceivingRole, ReferralRoute, ReferralStage
 from graph.money import MoneyError, parse_money
-from graph.opportunities import OpportunityPolicy, RulesInForce, Verdict, checked_rules
+from graph.opportunities import OpportunityPolicy, RulesInForce, checked_rules
 from graph.push_rules import Directory, PushRulesInvalid
 from graph.referrals import Action, Change, ReferralRecord
+from graph.status_machine import Verdict
 from schema.core.context import BatchLoad, CtxInfo, LoaderEnv
 from schema.core.entities import (
     BranchRef,

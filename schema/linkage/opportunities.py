@@ -10,9 +10,10 @@ import strawberry
 
 from graph import model, org
 from graph import opportunities as opp
-from graph.opportunities import Action, OpportunityPolicy, OpportunityRecord, Verdict
+from graph.opportunities import Action, OpportunityPolicy, OpportunityRecord
 from graph.parties import CustomerFilter
 from graph.push_rules import PushRulesInvalid, Rule
+from graph.status_machine import Verdict
 from schema.core.access import Role
 from schema.core.context import CtxInfo
 from schema.core.entities import (

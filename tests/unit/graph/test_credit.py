@@ -18,8 +18,8 @@ from graph.credit import (
     split,
 )
 from graph.model import ParticipantRole, ProductType, ReferralStage
-from graph.opportunities import Verdict
 from graph.referrals import STAGE_MACHINE, Action, Actor, decide
+from graph.status_machine import Verdict
 
 R, C, S = ParticipantRole.REFERRER, ParticipantRole.CLOSER, ParticipantRole.SUPPORTING
 
