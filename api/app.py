@@ -67,6 +67,7 @@ from api.settings import Settings, get_settings
 from graph import monitoring
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.ledger import Ledger, LedgerWriter
+from graph.referrals import StageChanges
 from graph.rulebook import Rulebook
 from graph.schema import apply_schema
 from schema import build_schema
@@ -617,6 +618,7 @@ class AppState:
             settings.opportunity_policy(),
             AuditTrail(LedgerWriter(db, Ledger.AUDIT)),
             AlertFeed(db, compliance.alert_poll_seconds),
+            StageChanges(db),
         )
 
     async def ensure_schema(self) -> None:

@@ -22,7 +22,6 @@ the entries, so each entry chains onto the one before it even under concurrent w
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +31,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from graph.batching import Batcher
 from graph.db import Database, WriteTransaction
 from graph.records import record, to_datetime
 from queries import Q
@@ -195,49 +195,25 @@ async def append(
 
 
 class LedgerWriter:
-    """Appends to one ledger for many concurrent callers: the drafts that arrive while a
-    transaction is under way go together in the next one, so that under load one commit (and one
-    hold of the head's lock) serves many entries, and an idle writer commits a draft at once.
-    Each caller gets its own entry back once it is committed, or the exception its transaction
+    """Appends to one ledger for many concurrent callers, in batches (graph/batching.py): one
+    commit, and one hold of the head's lock, serves the drafts that arrived meanwhile. Each
+    caller gets its own entry back once it is committed, or the exception its transaction
     raised."""
 
     def __init__(self, db: Database, ledger: str, max_batch: int = 200) -> None:
         self._db = db
         self._ledger = ledger
-        self._max_batch = max_batch
-        self._waiting: list[tuple[Draft, asyncio.Future[LedgerEntry]]] = []
-        self._writing: asyncio.Task[None] | None = None
+        self._batcher: Batcher[Draft, LedgerEntry] = Batcher(self._write, max_batch)
 
     @property
     def ledger(self) -> str:
         return self._ledger
 
     async def append(self, draft: Draft) -> LedgerEntry:
-        future: asyncio.Future[LedgerEntry] = asyncio.get_running_loop().create_future()
-        self._waiting.append((draft, future))
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.create_task(self._write())
-        return await future
+        return await self._batcher.submit(draft)
 
-    async def _write(self) -> None:
-        while self._waiting:
-            batch = self._waiting[: self._max_batch]
-            del self._waiting[: self._max_batch]
-            try:
-                entries = await append(self._db, self._ledger, [draft for draft, _ in batch])
-            except Exception as exc:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-            except BaseException:
-                # Cancelled (the app stops): nobody is left to commit these; the callers learn so.
-                for _, future in (*batch, *self._waiting):
-                    future.cancel()
-                raise
-            else:
-                for (_, future), entry in zip(batch, entries, strict=True):
-                    if not future.done():
-                        future.set_result(entry)
+    async def _write(self, drafts: list[Draft]) -> list[LedgerEntry]:
+        return await append(self._db, self._ledger, drafts)
 
 
 def _params(entry: LedgerEntry) -> dict[str, Any]:

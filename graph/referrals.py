@@ -3,10 +3,11 @@ through a small state machine, and, when won, its credit split among the partici
 into the CREDIT ledger (graph/ledger.py) in the same transaction as the win.
 
 Changes (STAGE_MACHINE): who may move a referral from which stage to which. Each change locks
-the referral first (queries/referrals/referral_lock.cypher) and only then reads its stage, so of
-two concurrent changes the second sees the first's result: two wins of one referral credit it
-once. A refused actor or stage changes nothing. A request carrying an idempotency key that was
-already answered changes nothing and answers with the referral it changed.
+the referral first (queries/referrals/referral_for_change.cypher) and only then reads its stage,
+so of two concurrent changes the second sees the first's result: two wins of one referral credit
+it once. A refused actor or stage changes nothing. A request carrying an idempotency key that was
+already answered changes nothing and answers with the referral it changed. Concurrent changes
+share transactions (StageChanges), so that the ledger head's lock is held once for many wins.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from graph import ledger
+from graph.batching import Batcher
 from graph.credit import (
     CreditPolicy,
     Participant,
@@ -437,77 +440,225 @@ class Outcome:
     verdict: Verdict
     stage: Stage | None  # the stage found (None: no such referral)
     replayed: bool = False
-    credit: list[LedgerEntry] = field(default_factory=list)
+    referral: ReferralRecord | None = None  # ALLOWED: as the change left it, credit included
 
 
-async def change_stage(
-    db: Database,
-    referral_id: str,
-    change: Change,
-    directory: Directory,
-    now: dt.datetime,
-) -> Outcome:
-    """Takes the change's action on the referral in one transaction: lock, read, decide, write;
-    a win writes its credit entries in the same transaction."""
-    idem_key = f"{change.actor_id}|{change.idempotency_key}" if change.idempotency_key else None
+@dataclass(frozen=True)
+class StageRequest:
+    referral_id: str
+    change: Change
+    directory: Directory
+    now: dt.datetime
 
-    async def work(tx: WriteTransaction) -> Outcome:
-        locked = await tx.run(Q.referral_lock, {"id": referral_id, "now": now})
-        if not locked:
-            return Outcome(Verdict.ILLEGAL, None)
-        (row,) = await tx.run(
-            Q.referral_actor,
-            {"id": referral_id, "actor_id": change.actor_id or "", "idem_key": idem_key},
-        )
-        stage = Stage(row["stage"])
-        if row["replay_of"] is not None:
-            if row["replay_of"] != referral_id:
-                raise IdempotencyConflict(
-                    "this idempotency key was already used for another referral"
+
+class StageChanges:
+    """Stage changes for many concurrent callers, in batches (graph/batching.py): the changes
+    that arrive while a transaction is being written go together in the next one, each locked,
+    decided and written in turn, and the credit of all its wins appended to the CREDIT ledger once,
+    at the end. Under load one commit and one hold of the ledger head's lock serve many wins; an
+    idle desk commits a change at once. A batch that fails as a whole (a constraint, a lost
+    connection) runs again one change per transaction, so one change's failure is never
+    another's. The app keeps one (api/app.py)."""
+
+    def __init__(self, db: Database, max_batch: int = 64) -> None:
+        self._db = db
+        self._batcher: Batcher[StageRequest, Outcome] = Batcher(self._run, max_batch, linger=0.002)
+
+    async def change(
+        self, referral_id: str, change: Change, directory: Directory, now: dt.datetime
+    ) -> Outcome:
+        """Takes the change's action on the referral; a win writes its credit in the same
+        transaction. Raises the ReferralError that refused it, if one did."""
+        return await self._batcher.submit(StageRequest(referral_id, change, directory, now))
+
+    async def _run(self, requests: list[StageRequest]) -> list[Outcome | BaseException]:
+        try:
+            return await self._db.write_unit(partial(_changes_in, requests=requests))
+        except Exception as exc:
+            if len(requests) == 1:
+                return [exc]
+        answers: list[Outcome | BaseException] = []
+        for request in requests:
+            try:
+                answers += await self._db.write_unit(partial(_changes_in, requests=[request]))
+            except Exception as exc:
+                answers.append(exc)
+        return answers
+
+
+async def _changes_in(
+    tx: WriteTransaction, requests: Sequence[StageRequest]
+) -> list[Outcome | BaseException]:
+    """The requests' changes in one transaction, a few statements whatever their number: per
+    round, one statement locks and reads their referrals and one writes their transitions; then
+    one append of all their wins' credit and one read of the referrals changed. A referral asked
+    to change twice goes once per round, each round reading what the one before wrote, so the
+    second of two wins finds it WON."""
+    answers: list[Outcome | BaseException | None] = [None] * len(requests)
+    drafts: list[list[ledger.Draft]] = [[] for _ in requests]
+    rules: dict[ProductType, list[CreditPolicy]] = {}
+    for round_ in _rounds(requests):
+        now = max(requests[i].now for i in round_)
+        rows = await _locked(tx, [_Lock.of(requests[i]) for i in round_], now)
+        if not rules and any(requests[i].change.action is Action.WIN for i in round_):
+            for policy in await policies(tx, None):
+                rules.setdefault(policy.product_line, []).append(policy)
+        transitions = []
+        for i in round_:
+            try:
+                answers[i], transition, drafts[i] = _decided(
+                    requests[i], rows.get(requests[i].referral_id), rules
                 )
-            return Outcome(Verdict.ALLOWED, stage, replayed=True)
-        actors = _actors(row["recipient_id"], change, bool(row["heads_recipient"]))
-        verdict = decide(change.action, stage, actors)
-        if verdict is not Verdict.ALLOWED:
-            return Outcome(verdict, stage)
-        target = STAGE_MACHINE[change.action].target
-        event = {
-            "at": now.isoformat(),
-            "action": change.action.value,
-            "from": stage.value,
-            "to": target.value,
-            "actor_id": change.actor_id,
-            "actor_kind": _strongest(actors).value,
-            "note": change.note,
-            "idem_key": idem_key,
-        }
-        recipient = await _reassignment(tx, referral_id, change, directory)
-        won = None
-        if change.win is not None and change.action is Action.WIN:
-            await _check_win(tx, referral_id, change.win, now.date())
-            won = {
-                "closer_id": row["recipient_id"],
-                "product_id": change.win.product_id,
-                "amount_fen": to_fen(change.win.amount),
-                "holding_id": change.win.holding_id,
-            }
-        await tx.run(
-            Q.referral_transition,
-            {
-                "id": referral_id,
-                "from": stage.value,
-                "to": target.value,
-                "event": event,
-                "recipient": recipient,
-                "won": won,
-            },
-        )
-        credit: list[LedgerEntry] = []
-        if won is not None:
-            credit = await _credit_win(tx, referral_id, change.actor_id or "", now)
-        return Outcome(Verdict.ALLOWED, stage, credit=credit)
+            except ReferralError as exc:
+                answers[i] = exc
+            else:
+                if transition is not None:
+                    transitions.append(transition)
+        if transitions:
+            await tx.run(Q.referral_transition, {"changes": transitions})
+    everything = [draft for credit in drafts for draft in credit]
+    if everything:
+        await append_credit(tx, everything, max(r.now for r in requests))
+    done = [answer for answer in answers if answer is not None]
+    assert len(done) == len(requests)  # every round answers each of its requests
+    ids = [
+        request.referral_id
+        for request, answer in zip(requests, done, strict=True)
+        if isinstance(answer, Outcome) and answer.verdict is Verdict.ALLOWED
+    ]
+    if not ids:
+        return done
+    changed = await tx.run(Q.referrals_by_ids, {"ids": ids})
+    records = {row["referral"]["id"]: ReferralRecord.from_map(row["referral"]) for row in changed}
+    return [
+        replace(answer, referral=records[request.referral_id])
+        if isinstance(answer, Outcome) and answer.verdict is Verdict.ALLOWED
+        else answer
+        for request, answer in zip(requests, done, strict=True)
+    ]
 
-    return await db.write_unit(work)
+
+def _rounds(requests: Sequence[StageRequest]) -> list[list[int]]:
+    """The requests' positions in rounds: the n-th change asked of a referral in round n."""
+    seen: dict[str, int] = {}
+    rounds: list[list[int]] = []
+    for i, request in enumerate(requests):
+        n = seen.get(request.referral_id, 0)
+        seen[request.referral_id] = n + 1
+        if n == len(rounds):
+            rounds.append([])
+        rounds[n].append(i)
+    return rounds
+
+
+@dataclass(frozen=True)
+class _Lock:
+    """A referral to lock and read, and for whom: the actor, their idempotency key, the product a
+    win names."""
+
+    referral_id: str
+    actor_id: str | None = None
+    idem_key: str | None = None
+    product_id: str | None = None
+
+    @classmethod
+    def of(cls, request: StageRequest) -> _Lock:
+        change = request.change
+        win = change.win if change.action is Action.WIN else None
+        return cls(
+            request.referral_id,
+            change.actor_id,
+            _idem_key(change),
+            win.product_id if win else None,
+        )
+
+
+async def _locked(
+    tx: WriteTransaction, locks: Sequence[_Lock], now: dt.datetime
+) -> dict[str, dict[str, Any]]:
+    """Write-locks the referrals and reads what decides a change to each, by referral id
+    (missing: no such referral); queries/referrals/referrals_for_change.cypher says what."""
+    rows = await tx.run(
+        Q.referrals_for_change,
+        {
+            "changes": [
+                {
+                    "id": lock.referral_id,
+                    "actor_id": lock.actor_id or "",
+                    "idem_key": lock.idem_key,
+                    "product_id": lock.product_id,
+                }
+                for lock in locks
+            ],
+            "now": now,
+            "today": now.date(),
+        },
+    )
+    return {row["referral"]["id"]: row for row in rows}
+
+
+def _idem_key(change: Change) -> str | None:
+    """Keys are the caller's own: the same key from two employees is two requests."""
+    return f"{change.actor_id}|{change.idempotency_key}" if change.idempotency_key else None
+
+
+def _decided(
+    request: StageRequest,
+    row: Mapping[str, Any] | None,
+    rules: Mapping[ProductType, list[CreditPolicy]],
+) -> tuple[Outcome, dict[str, Any] | None, list[ledger.Draft]]:
+    """What a change does, from what its referral's lock-and-read found: the outcome, the
+    transition to write (None: nothing to write) and a win's credit drafts; or the ReferralError
+    that refuses it. Writes nothing, so a refusal leaves the rest of a batch to go on."""
+    referral_id, change, now = request.referral_id, request.change, request.now
+    if row is None:
+        return Outcome(Verdict.ILLEGAL, None), None, []
+    stage = Stage(row["stage"])
+    if row["replay_of"] is not None:
+        if row["replay_of"] != referral_id:
+            raise IdempotencyConflict("this idempotency key was already used for another referral")
+        return Outcome(Verdict.ALLOWED, stage, replayed=True), None, []
+    actors = _actors(row["recipient_id"], change, bool(row["heads_recipient"]))
+    verdict = decide(change.action, stage, actors)
+    if verdict is not Verdict.ALLOWED:
+        return Outcome(verdict, stage), None, []
+    target = STAGE_MACHINE[change.action].target
+    event = {
+        "at": now.isoformat(),
+        "action": change.action.value,
+        "from": stage.value,
+        "to": target.value,
+        "actor_id": change.actor_id,
+        "actor_kind": _strongest(actors).value,
+        "note": change.note,
+        "idem_key": _idem_key(change),
+    }
+    referral = ReferralRecord.from_map(row["referral"])
+    transition = {
+        "id": referral_id,
+        "from": stage.value,
+        "to": target.value,
+        "event": event,
+        "recipient": _reassignment(referral, change, request.directory),
+        "won": None,
+    }
+    win = change.win if change.action is Action.WIN else None
+    if win is None:
+        return Outcome(Verdict.ALLOWED, stage), transition, []
+    policy = _winnable(row, win, now.date(), rules)
+    transition["won"] = {
+        "closer_id": row["recipient_id"],
+        "product_id": win.product_id,
+        "amount_fen": to_fen(win.amount),
+        "holding_id": win.holding_id,
+    }
+    # The referral as the transition leaves it: its recipient joins as the closer.
+    closer = ParticipantRecord(row["recipient_id"], ParticipantRole.CLOSER, now)
+    won_referral = replace(referral, participants=[*referral.participants, closer])
+    amount = from_fen(to_fen(win.amount))
+    assert amount is not None
+    credit = credit_drafts(won_referral, policy, amount, now.date(), change.actor_id or "")
+    return Outcome(Verdict.ALLOWED, stage), transition, credit
 
 
 def _actors(recipient_id: str | None, change: Change, heads_recipient: bool) -> frozenset[Actor]:
@@ -530,8 +681,8 @@ def _strongest(actors: frozenset[Actor]) -> Actor:
     )
 
 
-async def _reassignment(
-    tx: WriteTransaction, referral_id: str, change: Change, directory: Directory
+def _reassignment(
+    referral: ReferralRecord, change: Change, directory: Directory
 ) -> dict[str, Any] | None:
     if change.action is not Action.REASSIGN:
         return None
@@ -539,8 +690,6 @@ async def _reassignment(
     branch = directory.branch_of_employee.get(change.reassign_to)
     if branch is None:
         raise RecipientNotFound(f"employee {change.reassign_to!r} is not working at a branch now")
-    rows = await tx.run(Q.referrals_by_ids, {"ids": [referral_id]})
-    referral = ReferralRecord.from_map(rows[0]["referral"])
     referrer_roles = [
         role
         for (at, role), members in directory.staff.items()
@@ -550,19 +699,29 @@ async def _reassignment(
     return {"employee_id": change.reassign_to, "institution_id": branch, "route": route.value}
 
 
-async def _check_win(tx: WriteTransaction, referral_id: str, win: Win, on: dt.date) -> None:
-    rows = await tx.run(Q.referrals_by_ids, {"ids": [referral_id]})
-    customer_id = rows[0]["referral"]["customer_id"]
-    held = await tx.run(
-        Q.holding_of_product, {"party_id": customer_id, "product_id": win.product_id, "today": on}
-    )
-    if not held:
+def _winnable(
+    row: Mapping[str, Any],
+    win: Win,
+    on: dt.date,
+    rules: Mapping[ProductType, list[CreditPolicy]],
+) -> CreditPolicy:
+    """The credit policy in force for the won product's line, or why the referral cannot be won:
+    the customer does not hold the product, or no policy is in force. `row` is what
+    referrals_for_change read; `rules` every line's policies."""
+    if not row["product_found"]:
         raise WinNotHeld(f"product {win.product_id!r} was not found")
-    if not held[0]["held"]:
+    if not row["held"]:
         raise WinNotHeld(
             f"the customer does not hold product {win.product_id!r}: record the win once the "
             "holding is on record"
         )
+    line = ProductType(row["product_line"])
+    policy = in_force(rules.get(line, []), on)
+    if policy is None:
+        raise NoPolicyInForce(
+            f"no credit policy for {line.value} is in force on {on}: an admin publishes one first"
+        )
+    return policy
 
 
 # ---------------------------------------------------------------------------------------------
@@ -669,23 +828,6 @@ async def append_credit(
     return entries
 
 
-async def _credit_win(
-    tx: WriteTransaction, referral_id: str, actor_id: str, now: dt.datetime
-) -> list[LedgerEntry]:
-    rows = await tx.run(Q.referrals_by_ids, {"ids": [referral_id]})
-    referral = ReferralRecord.from_map(rows[0]["referral"])
-    assert referral.won_amount is not None and referral.won_on is not None
-    line = ProductType(rows[0]["referral"]["won_product_line"])
-    policy = in_force(await policies(tx, line), referral.won_on)
-    if policy is None:
-        raise NoPolicyInForce(
-            f"no credit policy for {line.value} is in force on {referral.won_on}: "
-            "an admin publishes one first"
-        )
-    drafts = credit_drafts(referral, policy, referral.won_amount, referral.won_on, actor_id)
-    return await append_credit(tx, drafts, now)
-
-
 def current_credit(referral: ReferralRecord) -> list[CreditEntry]:
     """The referral's credit entries not yet reversed."""
     reversed_seqs = {c.reverses for c in referral.credit if c.reverses is not None}
@@ -709,10 +851,10 @@ async def correct_credit(
     None when the referral is not found; [] when it has no credit to correct."""
 
     async def work(tx: WriteTransaction) -> list[LedgerEntry] | None:
-        if not await tx.run(Q.referral_lock, {"id": referral_id, "now": now}):
+        row = (await _locked(tx, [_Lock(referral_id)], now)).get(referral_id)
+        if row is None:
             return None
-        rows = await tx.run(Q.referrals_by_ids, {"ids": [referral_id]})
-        referral = ReferralRecord.from_map(rows[0]["referral"])
+        referral = ReferralRecord.from_map(row["referral"])
         current = current_credit(referral)
         if not current:
             return []
@@ -901,11 +1043,9 @@ async def add_participant(
         raise RecipientNotFound(f"employee {employee_id!r} is not working at a branch now")
 
     async def work(tx: WriteTransaction) -> Outcome:
-        if not await tx.run(Q.referral_lock, {"id": referral_id, "now": now}):
+        row = (await _locked(tx, [_Lock(referral_id, change.actor_id)], now)).get(referral_id)
+        if row is None:
             return Outcome(Verdict.ILLEGAL, None)
-        (row,) = await tx.run(
-            Q.referral_actor, {"id": referral_id, "actor_id": change.actor_id, "idem_key": None}
-        )
         stage = Stage(row["stage"])
         actors = _actors(row["recipient_id"], change, bool(row["heads_recipient"]))
         if not _PEOPLE & actors:

@@ -132,7 +132,6 @@ class Q:
     products_page: CypherQuery
     reach_far: CypherQuery
     reach_near: CypherQuery
-    referral_actor: CypherQuery
     referral_add_participant: CypherQuery
     referral_create: CypherQuery
     referral_credit_entries: CypherQuery
@@ -142,10 +141,10 @@ class Q:
     referral_history_candidates: CypherQuery
     referral_history_count: CypherQuery
     referral_history_write: CypherQuery
-    referral_lock: CypherQuery
     referral_transition: CypherQuery
     referrals_by_ids: CypherQuery
     referrals_expire: CypherQuery
+    referrals_for_change: CypherQuery
     referrals_page: CypherQuery
     refresh_customer_assets: CypherQuery
     screening_flags_count: CypherQuery

@@ -582,15 +582,15 @@ async def _act(
     )
     directory = await _directory(info) if action is Action.REASSIGN else Directory({})
     try:
-        outcome = await ref.change_stage(info.context.db, referral_id, change, directory, _now())
+        desk = info.context.services.get(ref.StageChanges)
+        outcome = await desk.change(referral_id, change, directory, _now())
     except (ref.WinNotHeld, ref.NoPolicyInForce, ref.RecipientNotFound) as exc:
         raise FailedPreconditionError(str(exc)) from exc
     except (ref.IdempotencyConflict, ConstraintViolation) as exc:
         raise ConflictError(str(exc)) from exc
     _raise_for(outcome, referral_id, action)
-    found = (await ref.referrals_by_ids(info.context.db, [referral_id]))[0]
-    assert found is not None
-    return Referral.of(found)
+    assert outcome.referral is not None
+    return Referral.of(outcome.referral)
 
 
 def _now() -> dt.datetime:

@@ -806,3 +806,56 @@ def test_a_win_resent_with_its_idempotency_key_returns_the_first_answer_and_writ
             assert again == answers[0]
             assert _credit_entries(driver, referral_id) == entries
     assert _verify(neo4j_config).ok
+
+
+def _entry_times(driver: Driver, referral_ids: list[str]) -> dict[str, set[str]]:
+    rows = cypher(
+        driver,
+        "MATCH (e:LedgerEntry)-[:FOR_REFERRAL]->(r:Referral) WHERE r.id IN $ids "
+        "RETURN r.id AS id, collect(DISTINCT toString(e.at)) AS at",
+        ids=referral_ids,
+    )
+    return {row["id"]: set(row["at"]) for row in rows}
+
+
+def test_concurrent_wins_of_different_referrals_share_transactions_and_not_failures(
+    client: TestClient,
+    cast: Cast,
+    settings: Settings,
+    driver: Driver,
+    neo4j_config: Neo4jConfig,
+    policy: dict[str, Any],
+) -> None:
+    """Wins arriving together are written in shared transactions (their credit entries carry one
+    time), yet a win refused for its product or its stage refuses only itself."""
+    not_held = one(
+        driver,
+        "MATCH (p:Product) WHERE NOT EXISTS { (:Customer {id: $customer})-[:HOLDS]->(p) } "
+        "RETURN p.id AS id ORDER BY p.id LIMIT 1",
+        customer=cast.customer,
+    )["id"]
+    shared_rounds = 0
+    with serving(settings) as api:
+        for round_ in range(10):
+            winnable = [ready_to_win(client, cast) for _ in range(4)]
+            unheld = ready_to_win(client, cast)
+            too_early = create(client, cast)["id"]  # NEW: a win is illegal there
+            bodies = [_win_body(cast, r, f"{200 + round_}.25", None) for r in winnable]
+            wrong_product = _win_body(cast, unheld, "10.00", None)
+            wrong_product["variables"]["win"]["productId"] = not_held
+            bodies += [wrong_product, _win_body(cast, too_early, "10.00", None)]
+            answers = _concurrently(api.url, cast.recipient.headers, bodies)
+            assert all("errors" not in a for a in answers[:4]), answers
+            assert error_codes(answers[4]) == ["FAILED_PRECONDITION"], answers[4]
+            assert error_codes(answers[5]) == ["CONFLICT"], answers[5]
+            for referral_id, answer in zip(winnable, answers, strict=False):
+                assert answer["data"]["winReferral"]["stage"] == "WON"
+                assert _credit_entries(driver, referral_id) == 2
+            for refused, stage in ((unheld, "CONTACTED"), (too_early, "NEW")):
+                assert get(client, cast.admin, refused)["stage"] == stage
+                assert _credit_entries(driver, refused) == 0
+            times = _entry_times(driver, winnable)
+            if len(set().union(*times.values())) < len(winnable):
+                shared_rounds += 1
+    assert shared_rounds > 0, "no two concurrent wins were written in one transaction"
+    assert _verify(neo4j_config).ok
