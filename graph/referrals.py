@@ -46,7 +46,7 @@ from graph.model import (
 )
 from graph.money import from_fen, to_fen
 from graph.push_rules import Directory, PushRules, Routed, RouteInput, route_to
-from graph.records import PartyRecord, to_date, to_datetime
+from graph.records import BranchRecord, EmployeeRecord, PartyRecord, to_date, to_datetime
 from graph.status_machine import Transition, Verdict
 from queries import Q
 
@@ -907,27 +907,41 @@ class Standing:
     key: str  # an employee id or a branch id
     total: Decimal
     entries: int
+    employee: EmployeeRecord | None  # employee boards
+    branch: BranchRecord | None  # branch boards
 
 
 async def leaderboard(
     db: Database,
-    branch_ids: Sequence[str],
+    branch_id: str,
     start: dt.date,
     end: dt.date,
     by_branch: bool,
     first: int,
-) -> list[Standing]:
+) -> list[Standing] | None:
+    """The board of the branch's subtree; None when there is no such branch."""
     rows = await db.read(
         Q.credit_leaderboard,
         {
-            "branch_ids": list(branch_ids),
+            "branch_id": branch_id,
             "from": start,
             "to": end,
             "by_branch": by_branch,
             "first": first,
         },
     )
-    return [Standing(r["key"], _credit_amount(r["total_fen"]), r["entries"]) for r in rows]
+    if not rows:
+        return None
+    return [
+        Standing(
+            place["key"],
+            _credit_amount(place["total_fen"]),
+            place["entries"],
+            EmployeeRecord.from_map(place["employee"]) if place["employee"] else None,
+            BranchRecord.from_map(place["branch"]) if place["branch"] else None,
+        )
+        for place in rows[0]["places"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -962,21 +976,22 @@ class FunnelPart:
 
 
 async def funnel(
-    db: Database, branch_ids: Sequence[str], start: dt.date, end: dt.date
-) -> list[FunnelPart]:
-    """The whole funnel first, then one part per route with any referral."""
-    rows = await db.read(
-        Q.referral_funnel, {"branch_ids": list(branch_ids), "from": start, "to": end}
-    )
+    db: Database, branch_id: str, start: dt.date, end: dt.date
+) -> list[FunnelPart] | None:
+    """The whole funnel of the branch's subtree first, then one part per route with any
+    referral; None when there is no such branch."""
+    rows = await db.read(Q.referral_funnel, {"branch_id": branch_id, "from": start, "to": end})
+    if not rows:
+        return None
     whole = FunnelPart(None, {}, [])
     parts: dict[ReferralRoute, FunnelPart] = {}
-    for row in rows:
-        route = ReferralRoute(row["route"])
+    for group in rows[0]["groups"]:
+        route = ReferralRoute(group["route"])
         part = parts.setdefault(route, FunnelPart(route, {}, []))
         for target in (whole, part):
-            stage = Stage(row["stage"])
-            target.by_stage[stage] = target.by_stage.get(stage, 0) + row["n"]
-            target.days_to_win.extend(d for d in row["days_to_win"] if d is not None)
+            stage = Stage(group["stage"])
+            target.by_stage[stage] = target.by_stage.get(stage, 0) + group["n"]
+            target.days_to_win.extend(d for d in group["days_to_win"] if d is not None)
     return [whole, *(parts[r] for r in ReferralRoute if r in parts)]
 
 

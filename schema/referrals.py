@@ -47,7 +47,7 @@ from schema.core.errors import (
     InvalidArgumentError,
     NotFoundError,
 )
-from schema.core.loaders import EMPLOYEES, PARTIES, PRODUCTS
+from schema.core.loaders import BRANCHES, EMPLOYEES, PARTIES, PRODUCTS
 from schema.core.pagination import Connection, bounded, page_window
 
 TEXT_LIMIT = 500
@@ -323,14 +323,10 @@ async def _visible_referral(info: CtxInfo, referral_id: str) -> ReferralRecord:
     return record
 
 
-async def _subtree(info: CtxInfo, branch_id: str) -> list[str]:
+def _may_see_branch(info: CtxInfo, branch_id: str) -> None:
     caller = info.context.caller
     caller.require_oversight()
     caller.require_branch(branch_id)
-    branch_ids = await org.branch_subtree_ids(info.context.db, branch_id)
-    if not branch_ids:
-        raise NotFoundError("branch", branch_id)
-    return branch_ids
 
 
 def _period(start: dt.date, end: dt.date) -> None:
@@ -426,11 +422,19 @@ class ReferralQuery:
         first: int | None = None,
     ) -> list[LeaderboardPlace]:
         _period(start, end)
-        branch_ids = await _subtree(info, str(branch_id))
+        _may_see_branch(info, str(branch_id))
         by_branch = by == LeaderboardBy.BRANCH
         standings = await ref.leaderboard(
-            info.context.db, branch_ids, start, end, by_branch, bounded(first, 10)
+            info.context.db, str(branch_id), start, end, by_branch, bounded(first, 10)
         )
+        if standings is None:
+            raise NotFoundError("branch", str(branch_id))
+        loaders = info.context.loaders
+        for standing in standings:
+            if standing.employee is not None:
+                loaders[EMPLOYEES].prime(standing.key, standing.employee)
+            if standing.branch is not None:
+                loaders[BRANCHES].prime(standing.key, standing.branch)
         return [
             LeaderboardPlace(
                 rank=rank, total=s.total, entries=s.entries, key=s.key, by_branch=by_branch
@@ -447,8 +451,10 @@ class ReferralQuery:
         self, info: CtxInfo, branch_id: strawberry.ID, start: From, end: To
     ) -> list[ReferralFunnel]:
         _period(start, end)
-        branch_ids = await _subtree(info, str(branch_id))
-        parts = await ref.funnel(info.context.db, branch_ids, start, end)
+        _may_see_branch(info, str(branch_id))
+        parts = await ref.funnel(info.context.db, str(branch_id), start, end)
+        if parts is None:
+            raise NotFoundError("branch", str(branch_id))
         return [
             ReferralFunnel(
                 route=p.route,

@@ -635,6 +635,21 @@ def test_the_funnel_counts_stages_and_conversion_by_route(
     assert sum(p["total"] for p in parts[1:]) == total
 
 
+def test_a_board_or_funnel_of_a_branch_that_does_not_exist_is_not_found_and_an_empty_one_is_empty(
+    client: TestClient, cast: Cast, admin: ApiUser
+) -> None:
+    period = {"from": "1990-01-01", "to": "1990-12-31"}  # before any referral
+    for document, extra in ((LEADERBOARD, {"by": "EMPLOYEE"}), (FUNNEL, {})):
+        missing = gql(client, document, admin.headers, b="NO-SUCH-BRANCH", **period, **extra)
+        assert error_codes(missing) == ["NOT_FOUND"], missing
+        empty = data(client, document, cast.head.headers, b=cast.branch, **period, **extra)
+        (answer,) = empty.values()
+        if document is LEADERBOARD:
+            assert answer == []
+        else:
+            assert [(p["route"], p["total"]) for p in answer] == [(None, 0)]
+
+
 # ---------------------------------------------------------------------------------------------
 # The credit ledger's tamper evidence (relgraph audit verify is built on ledger.verify)
 

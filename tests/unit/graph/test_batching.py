@@ -128,7 +128,7 @@ async def test_under_load_a_smaller_batch_lingers_for_the_callers_of_the_one_bef
         return await batcher.submit(i)
 
     answers = await asyncio.gather(batcher.submit(10), batcher.submit(12), later(14), later(16))
-    assert answers == [100, 120, 140, 160]
+    assert list(answers) == [100, 120, 140, 160]
     assert recorder.batches == [[0], [2, 4, 6, 8], [10, 12, 14, 16]]
 
 
