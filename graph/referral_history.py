@@ -23,6 +23,7 @@ from graph.db import Database, WriteTransaction
 from graph.model import EmployeeRole, ParticipantRole, ProductType, ReferralRoute, ReferralStage
 from graph.money import to_fen
 from graph.push_rules import Directory, PushRules, RouteInput
+from graph.records import to_date
 from graph.referrals import (
     REFERRAL_KIND,
     ParticipantRecord,
@@ -209,10 +210,14 @@ async def write_history(
     per_customer: float = 0.25,
     customers: int = 1_000_000,
 ) -> HistorySummary:
-    """About `per_customer` referrals for each of up to `customers` customers holding a product."""
-    (count,) = await db.read(Q.referral_history_count)
-    if count["n"]:
+    """About `per_customer` referrals for each of up to `customers` customers holding a product.
+    A run that was interrupted is completed by the next, for the day it began on: the same
+    referrals (ids and all), written where missing, and credit for the wins that have none."""
+    (mark,) = await db.write(Q.referral_history_begin, {"today": today})
+    if mark["complete"]:
+        (count,) = await db.read(Q.referral_history_count)
         return HistorySummary(count["n"], 0, 0, written=False)
+    today = to_date(mark["day"]) or today
     now = dt.datetime.now(dt.UTC)
     await ensure_default_policies(db, today - dt.timedelta(days=DAYS), now)
     rows = await db.read(Q.referral_history_candidates, {"limit": customers, "today": today})
@@ -231,7 +236,12 @@ async def write_history(
         (r["referral"] for r in made if r["referral"]["stage"] == Stage.WON.value),
         key=lambda r: (r["stage_changed_at"], r["id"]),
     )
-    entries = await _credit(db, wins, now)
+    credited = {
+        row["id"]
+        for row in await db.read(Q.referral_history_credited, {"ids": [w["id"] for w in wins]})
+    }
+    entries = await _credit(db, [w for w in wins if w["id"] not in credited], now)
+    await db.write(Q.referral_history_end)
     return HistorySummary(len(made), len(wins), entries, written=True)
 
 

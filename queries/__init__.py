@@ -139,7 +139,10 @@ class Q:
     referral_customer: CypherQuery
     referral_funnel: CypherQuery
     referral_history_candidates: CypherQuery
+    referral_history_begin: CypherQuery
     referral_history_count: CypherQuery
+    referral_history_credited: CypherQuery
+    referral_history_end: CypherQuery
     referral_history_write: CypherQuery
     referral_transition: CypherQuery
     referrals_by_ids: CypherQuery

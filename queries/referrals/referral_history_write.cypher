@@ -1,9 +1,10 @@
 // Writes historical referrals as they ended up: each with its customer, participants (referrer,
-// and closer when won), recipient, won product and events. History is written once (the caller
-// checks); rows carry their own ids.
+// and closer when won), recipient, won product and events. Rows carry their own ids; a referral
+// already written is left as it is, so an interrupted write completes when run again.
 // params: $rows
 // returns: written
 UNWIND $rows AS row
+WITH row WHERE NOT EXISTS { MATCH (:Referral {id: row.referral.id}) }
 MATCH (customer:Party {id: row.referral.customer_id})
 MATCH (referrer:Employee {id: row.referral.referrer_id})
 MATCH (recipient:Employee {id: row.referral.recipient_id})

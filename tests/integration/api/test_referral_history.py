@@ -72,6 +72,38 @@ def test_history_is_written_once_with_every_outcome_and_route(
     assert len(routes) >= 3
 
 
+def test_an_interrupted_history_is_completed_by_the_next_run_and_nothing_is_doubled(
+    history: HistorySummary, neo4j_config: Neo4jConfig, settings: Settings, driver: Driver
+) -> None:
+    # As if the run had stopped while writing: the mark not yet complete, some referrals missing.
+    lost = cypher(
+        driver,
+        "MATCH (r:Referral {history: true}) WHERE r.stage <> 'WON' "
+        "WITH r ORDER BY r.id LIMIT 25 "
+        "OPTIONAL MATCH (r)-[:HAS_EVENT]->(e:ReferralEvent) "
+        "WITH r, r.id AS id, collect(e) AS events "
+        "FOREACH (e IN events | DETACH DELETE e) DETACH DELETE r RETURN id",
+    )
+    assert len(lost) == 25
+    cypher(driver, "MATCH (h:ReferralHistory) SET h.complete = false")
+    entries_before = cypher(driver, "MATCH (e:LedgerEntry {ledger: 'credit'}) RETURN count(e) AS n")
+    completed = _write(neo4j_config, settings)
+    assert completed.written and completed.referrals == history.referrals
+    assert completed.credit_entries == 0  # every win had its credit already
+    count = cypher(driver, "MATCH (r:Referral {history: true}) RETURN count(r) AS n")[0]["n"]
+    assert count == history.referrals
+    back = cypher(
+        driver,
+        "MATCH (r:Referral) WHERE r.id IN $ids RETURN count(r) AS n",
+        ids=[r["id"] for r in lost],
+    )
+    assert back[0]["n"] == 25
+    assert cypher(driver, "MATCH (e:LedgerEntry {ledger: 'credit'}) RETURN count(e) AS n") == (
+        entries_before
+    )
+    assert not _write(neo4j_config, settings).written
+
+
 def test_every_win_is_credited_exactly_and_the_ledger_verifies(
     history: HistorySummary, neo4j_config: Neo4jConfig, driver: Driver
 ) -> None:

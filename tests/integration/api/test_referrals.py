@@ -25,6 +25,7 @@ from graph import ledger
 from graph.db import Database, Neo4jConfig
 from graph.ledger import Ledger, Verification
 from schema.core.access import Role
+from tests.compliance import relgraph
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.integration.api.live_server import serving
 from tests.integration.conftest import token_for
@@ -88,7 +89,7 @@ def remove_referrals(driver: Driver) -> None:
     """Every referral, credit policy and credit-ledger entry: the bank is shared by every test."""
     cypher(
         driver,
-        "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy "
+        "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy OR n:ReferralHistory "
         "OR (n:LedgerEntry AND n.ledger = 'credit') OR (n:LedgerHead AND n.ledger = 'credit') "
         "DETACH DELETE n",
     )
@@ -670,6 +671,7 @@ def test_verify_names_an_edited_a_deleted_and_a_reordered_credit_entry(
     cast: Cast,
     driver: Driver,
     neo4j_config: Neo4jConfig,
+    settings: Settings,
     policy: dict[str, Any],
 ) -> None:
     for _ in range(2):
@@ -689,6 +691,9 @@ def test_verify_names_an_edited_a_deleted_and_a_reordered_credit_entry(
     )
     edited = _verify(neo4j_config)
     assert (edited.first_bad_seq, "edited" in (edited.problem or "")) == (target, True)
+    command = relgraph(settings, "audit", "verify", "--ledger", "credit")
+    assert command.returncode == 1
+    assert f"credit: TAMPERED at entry {target}: entry {target} does not match" in command.stderr
     cypher(
         driver,
         "MATCH (e:LedgerEntry {ledger: 'credit', seq: $s}) SET e.payload = $p",
