@@ -64,7 +64,7 @@ from api.middleware import (
     within_limit,
 )
 from api.settings import Settings, get_settings
-from graph import monitoring
+from graph import linkage, monitoring
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.ledger import Ledger, LedgerWriter
 from graph.referrals import StageChanges
@@ -694,15 +694,16 @@ def _internal_error(exc: BaseException) -> JSONResponse:
 
 
 async def _warm_up(db: Database) -> None:
-    """Before serving: the exposure search and the statements a listing's re-screen runs,
-    planned before the first look or listing needs them (graph/monitoring.py). Planning the
-    search took 8 to 22 s on the busy 2-core machine, longer than a query may run: done in the
-    background, the first `exposure` asked meanwhile timed out. Once Neo4j has the plans cached,
-    this takes milliseconds."""
-    try:
-        await monitoring.warm_up(db)
-    except GraphError as exc:
-        log.warning("warming the compliance statements up failed: %s", exc)
+    """Before serving: the exposure search and the statements a listing's re-screen runs
+    (graph/monitoring.py), and the linkage reads (graph/linkage.py), planned before the first
+    look, listing or background needs them. Planning the search took 8 to 22 s on the busy 2-core
+    machine, longer than a query may run: done in the background, the first `exposure` asked
+    meanwhile timed out. Once Neo4j has the plans cached, this takes milliseconds."""
+    for area, warm_up in (("compliance", monitoring.warm_up), ("linkage", linkage.warm_up)):
+        try:
+            await warm_up(db)
+        except GraphError as exc:
+            log.warning("warming the %s statements up failed: %s", area, exc)
 
 
 def create_app(settings: Settings | None = None) -> RelgraphApp:

@@ -509,3 +509,14 @@ async def _company_to_staff(
                 )
             )
     return found
+
+
+async def warm_up(db: Database) -> None:
+    """Runs the corporate-background and staff-pool statements once on nobody, so that Neo4j
+    has planned them before the first caller: on a busy 2-core machine a plan new to Neo4j took
+    longer than a query may run. For a caller who sees everything and one with a branch scope,
+    as each gets a plan of its own."""
+    today = dt.date.today()
+    for scope in (None, [""]):
+        await corporate_backgrounds(db, [], today, scope)
+        await staff_pool(db, "", StaffFilter(), 0, 1, today, scope)

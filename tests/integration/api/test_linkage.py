@@ -5,6 +5,7 @@ shares are exact on the planted chains and cycles; branch scope holds for every 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 from collections import defaultdict
@@ -15,6 +16,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from graph import linkage
+from graph.db import Database, Neo4jConfig
 from loaders.synthetic import GROUND_TRUTH
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, planted_groups
 
@@ -394,3 +397,17 @@ def test_corporate_background_hides_companies_outside_the_callers_scope(
         }
         assert not named & set(row["hidden"])
         assert set(_home_branches(driver, named).values()) <= set(branch_manager.scope)
+
+
+def test_the_linkage_statements_warm_up_on_nobody(neo4j_config: Neo4jConfig) -> None:
+    """What the app runs before serving (api/app.py's _warm_up) runs with every parameter the
+    statements declare, for both kinds of scope."""
+
+    async def run() -> None:
+        db = Database(neo4j_config)
+        try:
+            await linkage.warm_up(db)
+        finally:
+            await db.close()
+
+    asyncio.run(run())
