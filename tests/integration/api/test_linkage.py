@@ -5,7 +5,6 @@ shares are exact on the planted chains and cycles; branch scope holds for every 
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
 from collections import defaultdict
@@ -17,9 +16,10 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from graph import linkage
-from graph.db import Database, Neo4jConfig
+from graph.db import Neo4jConfig
 from loaders.synthetic import GROUND_TRUTH
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, planted_groups
+from tests.loading import on_database
 
 ROLE_OF_LINK = {
     "OWNS": "OWNER",
@@ -403,11 +403,4 @@ def test_the_linkage_statements_warm_up_on_nobody(neo4j_config: Neo4jConfig) -> 
     """What the app runs before serving (api/app.py's _warm_up) runs with every parameter the
     statements declare, for both kinds of scope."""
 
-    async def run() -> None:
-        db = Database(neo4j_config)
-        try:
-            await linkage.warm_up(db)
-        finally:
-            await db.close()
-
-    asyncio.run(run())
+    on_database(neo4j_config, linkage.warm_up)
