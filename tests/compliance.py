@@ -5,9 +5,7 @@ raises alerts or looks (every look appends to the audit ledger)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from typing import Any
 from neo4j import Driver
 
 from api.settings import Settings
-from tests.helpers import cypher, one
+from tests.helpers import cypher, one, run_relgraph
 
 TIES = "OWNS|EXECUTIVE_OF|LEGAL_REP_OF|EMPLOYED_BY|FAMILY_OF|GUARANTEES"
 
@@ -139,12 +137,4 @@ def compliance_restored(driver: Driver) -> Iterator[None]:
 
 def relgraph(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     """Runs the `relgraph` CLI against the test database, as an operator would."""
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri or "", "RELGRAPH_ENV": "dev"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return run_relgraph(*args, env={"NEO4J_URI": settings.neo4j_uri or "", "RELGRAPH_ENV": "dev"})

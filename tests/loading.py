@@ -4,15 +4,14 @@ from synchronous test code."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
 from graph.db import Database, Neo4jConfig
 from loaders.ingest import LoadSummary, load_folder
+from tests.helpers import run_relgraph
 
 T = TypeVar("T")
 
@@ -43,11 +42,4 @@ def on_database(config: Neo4jConfig, work: Callable[[Database], Awaitable[T]]) -
 
 def relgraph_cli(config: Neo4jConfig, *args: str) -> subprocess.CompletedProcess[str]:
     """`relgraph ARGS` in a process of its own, against the test Neo4j."""
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env={**os.environ, "NEO4J_URI": config.uri},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_relgraph(*args, env={"NEO4J_URI": config.uri}, timeout=300)

@@ -8,18 +8,11 @@ import sys
 from pathlib import Path
 
 from graph.local_server import LocalNeo4j, free_port
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_relgraph
 
 
 def relgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_relgraph(*args, env=env, timeout=120)
 
 
 def test_db_status_names_an_external_server_and_starts_nothing() -> None:
