@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from graph.local_server import free_port
+from loaders.ingest import LoadSummary
 from tests.helpers import ROOT
 
 README = ROOT / "README.md"
@@ -31,9 +32,12 @@ def token_commands(readme: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def dev_server(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dev_server(
+    neo4j_uri: str, first_load: LoadSummary, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`relgraph serve` as `make run` starts it (RELGRAPH_ENV=dev, no secret of its own), on the
-    test bank's Neo4j, on a free port given as RELGRAPH_PORT; yields that port."""
+    test bank's Neo4j (loaded first: the tokens name its employees), on a free port given as
+    RELGRAPH_PORT; yields that port."""
     port = str(free_port())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELGRAPH_", "NEO4J_"))}
     env |= {"RELGRAPH_ENV": "dev", "RELGRAPH_PORT": port, "NEO4J_URI": neo4j_uri}
