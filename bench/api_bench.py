@@ -180,6 +180,35 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {cut[49]:6.1f}  p95 {cut[94]:6.1f}  p99 {cut[98]:6.1f}  (n={len(ordered)})"
 
 
+async def measured_rounds(
+    name: str,
+    work: Callable[[str], Awaitable[None]],
+    ids: list[str],
+    concurrency: int,
+    requests: int,
+    rounds: int,
+    cpu_of: dict[str, int | None] | None = None,
+) -> float:
+    """`rounds` rounds of `requests` of `work` at `concurrency`: each round's percentiles (and,
+    with `cpu_of`, the CPU a request each of those processes and the bench spent), then the
+    median round's p99 with the rounds' spread, which is the figure: one round's p99 is a few
+    requests, and the shared machine moves it. Returns that median."""
+    p99s = []
+    for _ in range(rounds):
+        meter = CpuMeter({**cpu_of, "bench client": os.getpid()}) if cpu_of is not None else None
+        samples = await hammer(work, ids, concurrency, requests)
+        print(f"  {name:<20}: {percentiles(samples)}", flush=True)
+        if meter is not None:
+            print(meter.report(requests), flush=True)
+        p99s.append(statistics.quantiles(samples, n=100, method="inclusive")[98])
+    median = statistics.median(p99s)
+    print(
+        f"{name}: median p99 {median:.1f} ms (rounds' p99 from {min(p99s):.1f} to {max(p99s):.1f})",
+        flush=True,
+    )
+    return median
+
+
 async def hammer(
     work: Callable[[str], Awaitable[None]], ids: list[str], concurrency: int, requests: int
 ) -> list[float]:

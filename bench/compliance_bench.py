@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import random
 import signal
 import statistics
@@ -43,9 +42,8 @@ from bench.api_bench import (
     EXPOSURE,
     SECRET,
     Connection,
-    CpuMeter,
     hammer,
-    percentiles,
+    measured_rounds,
     post_graphql,
     prepare_bank,
     start_api,
@@ -191,26 +189,18 @@ async def bench_http(
             flush=True,
         )
         for label, work, group in (
-            ("exposure(maxHops: 3), random customers ", exposure, "customers"),
+            ("exposure(maxHops: 3), random customers", exposure, "customers"),
             ("exposure(maxHops: 3), flagged customers", exposure, "flagged"),
-            ("accessCheck, random customers          ", access_check, "customers"),
-            ("accessCheck, flagged customers         ", access_check, "flagged"),
+            ("accessCheck, random customers", access_check, "customers"),
+            ("accessCheck, flagged customers", access_check, "flagged"),
         ):
             if not ids[group]:
                 continue
-            p99s = []
-            for _ in range(args.rounds):
-                meter = CpuMeter({**pids, "bench client": os.getpid()})
-                errors.clear()
-                samples = await hammer(work, ids[group], args.concurrency, args.requests)
-                p99s.append(statistics.quantiles(samples, n=100, method="inclusive")[98])
-                print(f"{label}: {percentiles(samples)}", flush=True)
-                print(f"{meter.report(args.requests)}; errors: {dict(errors) or 0}", flush=True)
-            print(
-                f"{label.strip()}: median p99 {statistics.median(p99s):.1f} ms (rounds' p99 from "
-                f"{min(p99s):.1f} to {max(p99s):.1f})",
-                flush=True,
+            errors.clear()
+            await measured_rounds(
+                label, work, ids[group], args.concurrency, args.requests, args.rounds, pids
             )
+            print(f"    errors: {dict(errors) or 0}", flush=True)
         # One listing at a time, as a compliance officer makes them, on one fresh connection: the
         # others sat idle past uvicorn's keep-alive while a cold listing was planned.
         while not pool.empty():

@@ -16,7 +16,6 @@ import functools
 import os
 import random
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from bench.api_bench import (
     SECRET,
     ConnectionPool,
     hammer,
-    percentiles,
+    measured_rounds,
     prepare_bank,
     wait_ready,
 )
@@ -105,14 +104,8 @@ async def bench_http(
         for name, query in LINKAGE_DOCUMENTS.items():
             post = functools.partial(pool.post, query)
             await hammer(post, ids[name], args.concurrency, 200)  # warm-up
-            p99s = []
-            for _ in range(args.rounds):
-                samples = await hammer(post, ids[name], args.concurrency, args.requests)
-                print(f"  {name:<20}: {percentiles(samples)}")
-                p99s.append(statistics.quantiles(samples, n=100, method="inclusive")[98])
-            print(
-                f"{name}: median p99 {statistics.median(p99s):.1f} ms "
-                f"(rounds' p99 from {min(p99s):.1f} to {max(p99s):.1f})"
+            await measured_rounds(
+                name, post, ids[name], args.concurrency, args.requests, args.rounds
             )
     finally:
         pool.close()

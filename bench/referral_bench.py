@@ -22,7 +22,6 @@ import datetime as dt
 import random
 import shutil
 import signal
-import statistics
 import subprocess
 import time
 from collections.abc import Awaitable, Callable
@@ -38,6 +37,7 @@ from bench.api_bench import (
     SECRET,
     Connection,
     hammer,
+    measured_rounds,
     percentiles,
     post_graphql,
     prepare_bank,
@@ -172,15 +172,7 @@ async def bench_http(
             arguments = partial(variables, with_by="$by" in query, period=period)
             post = poster(pool, token, query, arguments)
             await hammer(post, keys, args.concurrency, 200)  # warm-up
-            p99s = []
-            for _ in range(args.rounds):
-                samples = await hammer(post, keys, args.concurrency, args.requests)
-                print(f"  {name:<18}: {percentiles(samples)}")
-                p99s.append(statistics.quantiles(samples, n=100, method="inclusive")[98])
-            print(
-                f"{name}: median p99 {statistics.median(p99s):.1f} ms "
-                f"(rounds' p99 from {min(p99s):.1f} to {max(p99s):.1f})"
-            )
+            await measured_rounds(name, post, keys, args.concurrency, args.requests, args.rounds)
         products = dict(wins)
         post = poster(pool, token, WIN, lambda r: {"id": r, "product": products[r]})
         # The first wins warm Neo4j's page cache and JIT for the write path (the reads above
