@@ -31,6 +31,7 @@ from graph.referrals import (
     append_credit,
     credit_drafts,
     policies,
+    policies_by_line,
     publish_policy,
     route_of,
 )
@@ -246,13 +247,13 @@ async def write_history(
 
 
 async def _credit(db: Database, wins: Sequence[Mapping[str, Any]], now: dt.datetime) -> int:
-    by_line = {line: await policies(db, line) for line in ProductType}
+    by_line = await policies_by_line(db)
     written = 0
     for start in range(0, len(wins), CREDIT_BATCH):
         drafts = []
         for win in wins[start : start + CREDIT_BATCH]:
             on = dt.date.fromisoformat(win["won_on"])
-            policy = in_force(by_line[ProductType(win["won_product_line"])], on)
+            policy = in_force(by_line.get(ProductType(win["won_product_line"]), []), on)
             assert policy is not None  # the defaults cover the whole history
             referral = _as_record(win, on)
             amount = Decimal(win["won_amount_fen"]) / 100

@@ -3,7 +3,7 @@ through a small state machine, and, when won, its credit split among the partici
 into the CREDIT ledger (graph/ledger.py) in the same transaction as the win.
 
 Changes (STAGE_MACHINE): who may move a referral from which stage to which. Each change locks
-the referral first (queries/referrals/referral_for_change.cypher) and only then reads its stage,
+the referral first (queries/referrals/referrals_for_change.cypher) and only then reads its stage,
 so of two concurrent changes the second sees the first's result: two wins of one referral credit
 it once. A refused actor or stage changes nothing. A request carrying an idempotency key that was
 already answered changes nothing and answers with the referral it changed. Concurrent changes
@@ -432,6 +432,11 @@ class Change:
     win: Win | None = None
     reassign_to: str | None = None  # REASSIGN: the employee
 
+    @property
+    def won(self) -> Win | None:
+        """The win this change records: its `win` when the action is WIN, else none."""
+        return self.win if self.action is Action.WIN else None
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -502,9 +507,8 @@ async def _changes_in(
     for round_ in _rounds(requests):
         now = max(requests[i].now for i in round_)
         rows = await _locked(tx, [_Lock.of(requests[i]) for i in round_], now)
-        if not rules and any(requests[i].change.action is Action.WIN for i in round_):
-            for policy in await policies(tx, None):
-                rules.setdefault(policy.product_line, []).append(policy)
+        if not rules and any(requests[i].change.won for i in round_):
+            rules = await policies_by_line(tx)
         transitions = []
         for i in round_:
             try:
@@ -565,8 +569,7 @@ class _Lock:
 
     @classmethod
     def of(cls, request: StageRequest) -> _Lock:
-        change = request.change
-        win = change.win if change.action is Action.WIN else None
+        change, win = request.change, request.change.won
         return cls(
             request.referral_id,
             change.actor_id,
@@ -644,7 +647,7 @@ def _decided(
         "recipient": _reassignment(referral, change, request.directory),
         "won": None,
     }
-    win = change.win if change.action is Action.WIN else None
+    win = change.won
     if win is None:
         return Outcome(Verdict.ALLOWED, stage), transition, []
     policy = _winnable(row, win, now.date(), rules)
@@ -734,6 +737,16 @@ async def policies(db: Database | WriteTransaction, line: ProductType | None) ->
     runner = db.read if isinstance(db, Database) else db.run
     rows = await runner(Q.credit_policies, {"line": line.value if line else None})
     return [policy_of(r["policy"]) for r in rows]
+
+
+async def policies_by_line(
+    db: Database | WriteTransaction,
+) -> dict[ProductType, list[CreditPolicy]]:
+    """Every line's policy versions, oldest first, in one read."""
+    by_line: dict[ProductType, list[CreditPolicy]] = {}
+    for policy in await policies(db, None):
+        by_line.setdefault(policy.product_line, []).append(policy)
+    return by_line
 
 
 def policy_of(row: Mapping[str, Any]) -> CreditPolicy:
