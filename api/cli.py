@@ -44,7 +44,7 @@ opportunities_app = typer.Typer(
     help="Opportunities (商机): generate them, check the push rules.", no_args_is_help=True
 )
 referrals_app = typer.Typer(
-    help="Referrals (转介): expire those without progress, write a year of history.",
+    help="Referrals (转介): expire those without progress.",
     no_args_is_help=True,
 )
 segments_app = typer.Typer(
@@ -225,6 +225,8 @@ def load(
             f"read {summary.read:,} rows, loaded {summary.loaded:,}, rejected {summary.rejected:,} "
             f"in {summary.seconds:.1f}s ({summary.rows_per_second:,.0f} rows/s)"
         )
+        if summary.credit_entries:
+            typer.echo(f"credited the loaded wins: {summary.credit_entries:,} credit entries")
 
     with_database(settings, work)
 
@@ -481,39 +483,6 @@ def referrals_expire() -> None:
     with_database(settings, work)
 
 
-async def write_referral_history(db: Database, settings: Settings) -> None:
-    """A year of referral history with its credit (graph/referral_history.py), once."""
-    import datetime as dt
-
-    from graph.opportunities import checked_rules
-    from graph.referral_history import write_history
-
-    in_force = await checked_rules(db, settings.opportunity_policy())
-    summary = await write_history(
-        db, in_force.rules, in_force.directory, dt.date.today(), settings.demo_seed
-    )
-    if not summary.written:
-        typer.echo(f"referral history already written ({summary.referrals:,} referrals)", err=True)
-        return
-    typer.echo(
-        f"referral history: {summary.referrals:,} referrals, {summary.won:,} won, "
-        f"{summary.credit_entries:,} credit entries",
-        err=True,
-    )
-
-
-@referrals_app.command("history")
-def referrals_history() -> None:
-    """Write a year of synthetic referral history and its credit into the loaded bank (once)."""
-    settings = get_settings()
-
-    async def work(db: Database) -> None:
-        await apply_schema(db)
-        await write_referral_history(db, settings)
-
-    with_database(settings, work)
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -571,8 +540,6 @@ def demo(
         await load_demo_bank(db)
         typer.echo("generating opportunities (商机) …", err=True)
         await generate_opportunities(db, settings, progress=True)
-        typer.echo("writing a year of referrals (转介) and their credit …", err=True)
-        await write_referral_history(db, settings)
 
     async def load_demo_bank(db: Database) -> None:
         await apply_schema(db)

@@ -8,10 +8,11 @@ ledger verified afterwards.
 
     .venv/bin/python -m bench.referral_bench --customers 100000
 
-Uses the bank api_bench.py prepares in var/bench-<N>/ (generated and loaded on first use) and
-writes the referral history into it once, then keeps a copy of that store
+Uses the bank api_bench.py prepares in var/bench-<N>/ (generated and loaded on first use, with
+the generator's year of referral history and its credit), then keeps a copy of that store
 (var/bench-<N>/store-with-history/) and starts every later run from it: the wins of one run
-would otherwise be in the next one's leaderboard and funnel.
+would otherwise be in the next one's ledger. The referrals to win are loaded from a
+`referrals.csv` the bench writes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import random
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import uvloop
+from neo4j import AsyncGraphDatabase
 
 from api.auth import mint_token
 from api.settings import Settings
@@ -48,9 +51,10 @@ from graph import ledger
 from graph.db import Database, Neo4jConfig
 from graph.ledger import Ledger
 from graph.local_server import PROJECT_ROOT, LocalNeo4j, free_port
-from graph.opportunities import OpportunityPolicy, checked_rules
-from graph.referral_history import write_history
-from queries import Q
+from loaders.ingest import load_folder
+from loaders.rows import ReferralRow
+from loaders.synthetic.sink import Sink
+from loaders.synthetic.vocab import TODAY
 from schema.core.access import Role
 
 # One board a request: by employee for half the branches drawn, by team for the other half.
@@ -65,68 +69,60 @@ WIN = """mutation($id: ID!, $product: ID!) {
     stage credit { seq amount } } }"""
 
 
-async def prepare_history(uri: str) -> tuple[list[str], str, list[dict[str, Any]]]:
-    """Writes the history once; returns branch ids, an admin and the customers to win for."""
-    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
-    try:
-        in_force = await checked_rules(db, OpportunityPolicy())
-        started = time.perf_counter()
-        summary = await write_history(
-            db, in_force.rules, in_force.directory, dt.date.today(), seed=42
+READY_COLUMNS = (
+    *("id", "customer_id", "referrer_id", "recipient_id", "institution_id"),
+    *("route", "stage", "created_at", "stage_changed_at"),
+)
+
+
+async def bench_inputs(uri: str, count: int) -> tuple[list[str], str, list[dict[str, Any]]]:
+    """Branch ids, an admin's employee id, and `count` customers holding a product now, with
+    their home branch, to make referrals to win for."""
+    driver = AsyncGraphDatabase.driver(uri)
+    async with driver:
+        branches, _, _ = await driver.execute_query(
+            "MATCH (b:Branch) RETURN b.id AS id ORDER BY id"
         )
-        seconds = time.perf_counter() - started
-        state = "written" if summary.written else "already there"
-        print(
-            f"history {state}: {summary.referrals:,} referrals, {summary.won:,} won, "
-            f"{summary.credit_entries:,} credit entries ({seconds:.0f} s)"
+        admin, _, _ = await driver.execute_query(
+            "MATCH (e:Employee) RETURN e.id AS id ORDER BY e.id LIMIT 1"
         )
-        branches = sorted(in_force.directory.branches)
-        rows = await db.read(
-            Q.referral_history_candidates, {"limit": 20_000, "today": dt.date.today()}
+        customers, _, _ = await driver.execute_query(
+            "MATCH (c:Customer)-[:HOME_BRANCH]->(home:Branch) WITH c, home ORDER BY c.id "
+            "MATCH (c)-[h:HOLDS]->(p:Product) WHERE h.until IS NULL "
+            "WITH c, home, min(p.id) AS product_id LIMIT $count "
+            "RETURN c.id AS id, home.id AS branch_id, product_id",
+            count=count,
         )
-        admin = await db.read(Q.employees_by_ids, {"ids": ["E000001"]})
-        return branches, admin[0]["employee"]["id"] if admin else "E000001", rows
-    finally:
-        await db.close()
+    return [r["id"] for r in branches], admin[0]["id"], [r.data() for r in customers]
 
 
 async def ready_referrals(
-    uri: str, candidates: list[dict[str, Any]], count: int, recipient: str
+    uri: str, customers: list[dict[str, Any]], count: int, recipient: str, folder: Path
 ) -> list[tuple[str, str]]:
-    """`count` referrals at CONTACTED for customers holding a product: (referral, product)."""
-    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    """`count` referrals at CONTACTED for customers holding a product, written as a load file
+    and loaded: (referral, product)."""
     now = dt.datetime.now(dt.UTC)
-    rows, made = [], []
     stamp = now.strftime("%H%M%S")
+    made: list[tuple[str, str]] = []
+    sink = Sink(folder)
     try:
+        table = sink.model_table("referrals", ReferralRow, READY_COLUMNS, None)
         for index in range(count):
-            customer = candidates[index % len(candidates)]
+            customer = customers[index % len(customers)]
             referral_id = f"RB{stamp}{index:07d}"
             made.append((referral_id, customer["product_id"]))
-            rows.append(
-                {
-                    "referral": {
-                        "id": referral_id,
-                        "customer_id": customer["id"],
-                        "referrer_id": recipient,
-                        "referrer_branch_id": customer["branch_id"],
-                        "recipient_id": recipient,
-                        "institution_id": customer["branch_id"],
-                        "stage": "CONTACTED",
-                        "route": "WITHIN_BRANCH",
-                        "product_line": customer["product_type"],
-                        "product_ids": [customer["product_id"]],
-                        "created_at": now.isoformat(),
-                        "created_on": now.date().isoformat(),
-                        "stage_changed_at": now.isoformat(),
-                    },
-                    "events": [],
-                }
-            )
-        for start in range(0, len(rows), 1000):
-            await db.write(Q.referral_history_write, {"rows": rows[start : start + 1000]})
+            at = now.isoformat()
+            who = (referral_id, customer["id"], recipient, recipient, customer["branch_id"])
+            table.write((*who, "WITHIN_BRANCH", "CONTACTED", at, at))
+    finally:
+        sink.close()
+    db = Database(Neo4jConfig(uri=uri, query_timeout_seconds=600))
+    try:
+        summary = await load_folder(db, folder, batch_size=2000, progress=False)
     finally:
         await db.close()
+    if summary.rejected:
+        raise RuntimeError(f"referrals to win were rejected: {summary.rejects[:3]}")
     return made
 
 
@@ -157,10 +153,9 @@ async def bench_http(
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(args.concurrency):
         pool.put_nowait(await Connection.open(port))
-    # The year up to yesterday: the history's credit, not what this bench's own wins (dated
+    # The history's year, up to the generator's today: not what this bench's own wins (dated
     # today) add on every run, so that runs measure the same bank.
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    period = {"from": (yesterday - dt.timedelta(days=365)).isoformat(), "to": yesterday.isoformat()}
+    period = {"from": (TODAY - dt.timedelta(days=365)).isoformat(), "to": TODAY.isoformat()}
     try:
         print(
             f"customers {args.customers:,}, {args.concurrency} concurrent clients, "
@@ -224,15 +219,14 @@ def main() -> None:
     api: subprocess.Popen[bytes] | None = None
     try:
         uvloop.run(prepare_bank(server.uri, args.customers, args.seed, home / "bank"))
-        uvloop.run(prepare_history(server.uri))
         if not kept.exists():
             server.stop()
             shutil.copytree(store, kept)
             server.start()
-        branches, admin_id, candidates = uvloop.run(prepare_history(server.uri))
-        wins = uvloop.run(
-            ready_referrals(server.uri, candidates, args.warmup_wins + args.wins, admin_id)
-        )
+        count = args.warmup_wins + args.wins
+        branches, admin_id, customers = uvloop.run(bench_inputs(server.uri, count))
+        with tempfile.TemporaryDirectory() as folder:
+            wins = uvloop.run(ready_referrals(server.uri, customers, count, admin_id, Path(folder)))
         port = free_port()
         api = start_api(server.uri, port)
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])

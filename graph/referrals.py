@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -192,6 +192,7 @@ class ReferralRecord:
     created_at: dt.datetime
     created_on: dt.date
     won_product_id: str | None
+    won_product_line: ProductType | None
     won_amount: Decimal | None
     won_on: dt.date | None
     holding_id: str | None
@@ -227,6 +228,9 @@ class ReferralRecord:
             created_at=created_at,
             created_on=created_on,
             won_product_id=row.get("won_product_id"),
+            won_product_line=(
+                ProductType(row["won_product_line"]) if row.get("won_product_line") else None
+            ),
             won_amount=from_fen(row.get("won_amount_fen")),
             won_on=to_date(row.get("won_on")),
             holding_id=row.get("holding_id"),
@@ -841,6 +845,44 @@ async def append_credit(
         },
     )
     return entries
+
+
+LOADED_CREDIT_BATCH = 500
+
+
+async def credit_loaded_wins(
+    db: Database, now: dt.datetime, on_batch: Callable[[int], object] | None = None
+) -> int:
+    """Appends the credit of the won referrals loaded from files that have none yet, the earliest
+    win first, each split by its line's policy in force on the day it was won, as a live win's
+    is. LOADED_CREDIT_BATCH wins a transaction: a run cut short leaves whole wins credited, and
+    the next does the rest. `on_batch` hears how many wins each batch credited. The number of
+    entries written."""
+
+    async def batch(tx: WriteTransaction) -> tuple[int, int]:
+        rows = await tx.run(Q.referral_wins_uncredited, {"limit": LOADED_CREDIT_BATCH, "now": now})
+        if not rows:
+            return 0, 0
+        by_line = await policies_by_line(tx)
+        drafts: list[ledger.Draft] = []
+        for row in rows:
+            referral = ReferralRecord.from_map(row["referral"])
+            line, on, amount = referral.won_product_line, referral.won_on, referral.won_amount
+            assert line is not None and on is not None and amount is not None
+            policy = in_force(by_line.get(line, []), on)
+            if policy is None:  # the load refuses such a win; a policy is never removed
+                raise NoPolicyInForce(f"no credit policy for {line.value} is in force on {on}")
+            drafts += credit_drafts(referral, policy, amount, on, Actor.SYSTEM.value)
+        return len(rows), len(await append_credit(tx, drafts, now))
+
+    written = 0
+    while True:
+        wins, entries = await db.write_unit(batch, timeout=300.0)
+        if not wins:
+            return written
+        written += entries
+        if on_batch is not None:
+            on_batch(wins)
 
 
 def current_credit(referral: ReferralRecord) -> list[CreditEntry]:

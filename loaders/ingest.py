@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import itertools
 import json
 import sys
@@ -22,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from graph import referrals
 from graph.db import ConstraintViolation, Database
 from loaders.csv_report import write_csv_report
 from loaders.first_seen import FirstSeen
@@ -33,6 +35,8 @@ DEFAULT_BATCH_SIZE = 1000
 # Load types the cross-sell statistics count (holdings, and who is a customer of which branch): a
 # load writing rows of them marks the statistics stale (graph/crosssell/stats.py).
 _CROSSSELL_INPUTS = frozenset({"holds", "customers"})
+# Load types after which the won referrals loaded without credit are credited.
+_REFERRAL_INPUTS = frozenset({"referrals", "referral_supporters"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class FileResult:
 class LoadSummary:
     files: list[FileResult]
     seconds: float
+    # Entries appended to the CREDIT ledger for loaded wins (graph/referrals.credit_loaded_wins).
+    credit_entries: int = 0
 
     @property
     def read(self) -> int:
@@ -301,7 +307,18 @@ async def load_folder(
     if crosssell_inputs_written:
         # The loader does not compare rows with what was there: writing any counts as a change.
         await db.write(Q.crosssell_mark_stale)
-    return LoadSummary(results, time.perf_counter() - started)
+    credit_entries = 0
+    if _REFERRAL_INPUTS & inputs.keys():
+        credit_entries = await _credit_loaded_wins(db, progress)
+    return LoadSummary(results, time.perf_counter() - started, credit_entries)
+
+
+async def _credit_loaded_wins(db: Database, progress: bool) -> int:
+    """Credit for the wins just loaded, and for any an interrupted load left without it."""
+    with tqdm(
+        desc=f"{'credit of wins':<20}", unit="wins", disable=not progress, file=sys.stderr
+    ) as bar:
+        return await referrals.credit_loaded_wins(db, dt.datetime.now(dt.UTC), bar.update)
 
 
 async def _give_parties_name_sort_keys(db: Database, batch_size: int = 5000) -> None:
@@ -398,18 +415,24 @@ async def _write_batch(
                 result.loaded -= 1
     for record in reported:
         result.touched.update(record.get("touched") or ())
-    missing = [record for record in reported if record["missing"]]
-    for record in missing:
-        fields = ", ".join(record["missing"])
-        result.rejects.append(
-            Reject(
+    failed = 0
+    for record in reported:
+        if record["missing"]:
+            reject = Reject(
                 path.name,
                 record["line"],
-                fields,
+                ", ".join(record["missing"]),
                 "refers to an id that is not in the graph (as the kind this column needs)",
             )
-        )
-    result.loaded += len(batch) - len(missing)
+        elif refused := record.get("refused"):
+            # A row the graph's state forbids (a published policy rewritten, a win of a
+            # product not held): the statement says which field and why.
+            reject = Reject(path.name, record["line"], refused["field"], refused["reason"])
+        else:
+            continue
+        result.rejects.append(reject)
+        failed += 1
+    result.loaded += len(batch) - failed
 
 
 def write_rejects_report(rejects: list[Reject], target: Path) -> None:

@@ -157,4 +157,26 @@ LOAD_PLAN: tuple[LoadFile, ...] = (
     LoadFile("risk_warnings", rows.RiskWarningRow, Q.load_risk_warnings, "risk warnings"),
     LoadFile("interactions", rows.InteractionRow, Q.load_interactions, "private-domain events"),
     LoadFile("list_entries", rows.ListEntryRow, Q.load_list_entries, "prohibition/access lists"),
+    LoadFile(
+        "credit_policies",
+        rows.CreditPolicyRow,
+        Q.load_credit_policies,
+        "credit policy versions (业绩分成) per product line",
+        key=("product_line", "version"),
+    ),
+    LoadFile("referrals", rows.ReferralRow, Q.load_referrals, "referrals (转介) as they stand"),
+    LoadFile(
+        "referral_supporters",
+        rows.ReferralSupporterRow,
+        Q.load_referral_supporters,
+        "supporting employees of referrals",
+        key=("referral_id", "employee_id"),
+    ),
+    LoadFile(
+        "referral_events",
+        rows.ReferralEventRow,
+        Q.load_referral_events,
+        "referrals' timelines",
+        key=("referral_id", "seq"),
+    ),
 )

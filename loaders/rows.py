@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic.functional_serializers import PlainSerializer
 
+from graph.credit import HUNDRED, MAX_POINTS_RATE
 from graph.model import (
     BranchKind,
     CompanySize,
@@ -37,6 +38,8 @@ from graph.model import (
     NeedType,
     ProductStatus,
     ProductType,
+    ReferralRoute,
+    ReferralStage,
     RiskLevel,
     Segment,
     TagCategory,
@@ -45,6 +48,7 @@ from graph.model import (
     WarningLevel,
 )
 from graph.money import parse_money, to_fen
+from graph.referrals import Action, Actor
 from loaders.names import name_sort_key
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -365,6 +369,121 @@ class TaggedRow(Row):
     party_id: Id
     tag_id: Id
     score: Fraction | None = None
+
+
+# --- referrals (转介) and their credit policies ---------------------------------------------
+
+# A role's percent of a win's credit basis, and points per yuan, within the limits
+# publishCreditPolicy checks (graph/credit.py): exact decimals, stored as their text.
+Percent = Annotated[
+    Decimal, Field(ge=0, le=HUNDRED, decimal_places=2), PlainSerializer(str, return_type=str)
+]
+PointsRate = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_POINTS_RATE, decimal_places=4),
+    PlainSerializer(str, return_type=str),
+]
+# What a referral event records: the referral's creation, or an action of the stage machine
+# (graph/referrals.py); and what the one acting was to the referral.
+EVENT_ACTIONS = frozenset({"CREATE", *Action})
+EVENT_ACTOR_KINDS = frozenset({"REFERRER", *Actor})
+
+
+def _one_of(allowed: frozenset[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(sorted(allowed))}")
+        return value
+
+    return AfterValidator(check)
+
+
+class CreditPolicyRow(Row):
+    """A version of a product line's credit policy (业绩分成): each participant role's share of a
+    won referral's credit, in percent, and the line's points rate (产品积分)."""
+
+    product_line: ProductType
+    version: Annotated[int, Field(ge=1, le=10_000)]
+    effective_from: date
+    referrer_share: Percent
+    closer_share: Percent
+    supporting_share: Percent
+    points_rate: PointsRate
+
+    @model_validator(mode="after")
+    def _shares_make_a_whole(self) -> CreditPolicyRow:
+        if self.referrer_share + self.closer_share + self.supporting_share != HUNDRED:
+            raise ValueError("the shares must sum to exactly 100")
+        return self
+
+
+class ReferralRow(Row):
+    """A referral (转介) as it stands: who referred which customer to whom, and how it ended."""
+
+    id: Id
+    customer_id: Id
+    referrer_id: Id
+    recipient_id: Id
+    institution_id: Id
+    route: ReferralRoute
+    stage: ReferralStage
+    product_line: ProductType | None = None
+    product_ids: list[Id] = []
+    need: Annotated[str, Field(max_length=500)] | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+    push_rule: Annotated[str, Field(max_length=120)] | None = None
+    push_rules_version: Annotated[int, Field(ge=0)] | None = None
+    created_at: AwareDatetime
+    stage_changed_at: AwareDatetime
+    closer_id: Id | None = None
+    won_product_id: Id | None = None
+    won_amount: Money | None = None
+    holding_id: Annotated[str, Field(max_length=120)] | None = None
+
+    @field_validator("product_ids", mode="before")
+    @classmethod
+    def _split_pipe_list(cls, value: Any) -> Any:
+        return split_list_cell(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ReferralRow:
+        if self.stage_changed_at < self.created_at:
+            raise ValueError("stage_changed_at is before created_at")
+        won = self.stage == ReferralStage.WON
+        given = [
+            name
+            for name in ("closer_id", "won_product_id", "won_amount", "holding_id")
+            if getattr(self, name) is not None
+        ]
+        if won and (self.won_product_id is None or self.won_amount is None):
+            raise ValueError("a WON referral needs won_product_id and won_amount")
+        if not won and given:
+            raise ValueError(
+                "closer_id, won_product_id, won_amount and holding_id are for a WON referral only"
+            )
+        return self
+
+
+class ReferralSupporterRow(Row):
+    """An employee who supported a referral (a SUPPORTING participant): they share its credit."""
+
+    referral_id: Id
+    employee_id: Id
+    since: AwareDatetime | None = None
+
+
+class ReferralEventRow(Row):
+    """One step of a referral's timeline, numbered from 1 (its creation) in order."""
+
+    referral_id: Id
+    seq: Annotated[int, Field(ge=1, le=1000)]
+    at: AwareDatetime
+    action: Annotated[str, _one_of(EVENT_ACTIONS)]
+    from_stage: ReferralStage | None = None
+    to_stage: ReferralStage
+    actor_id: Id | None = None
+    actor_kind: Annotated[str, _one_of(EVENT_ACTOR_KINDS)]
+    note: Annotated[str, Field(max_length=2000)] | None = None
 
 
 def split_list_cell(value: Any) -> Any:

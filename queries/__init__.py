@@ -93,6 +93,7 @@ class Q:
     listed_party_ids: CypherQuery
     load_branches: CypherQuery
     load_companies: CypherQuery
+    load_credit_policies: CypherQuery
     load_customers: CypherQuery
     load_employed_by: CypherQuery
     load_employees: CypherQuery
@@ -110,6 +111,9 @@ class Q:
     load_part_of: CypherQuery
     load_persons: CypherQuery
     load_products: CypherQuery
+    load_referral_events: CypherQuery
+    load_referral_supporters: CypherQuery
+    load_referrals: CypherQuery
     load_risk_warnings: CypherQuery
     load_tagged: CypherQuery
     load_tags: CypherQuery
@@ -138,13 +142,8 @@ class Q:
     referral_credit_link: CypherQuery
     referral_customer: CypherQuery
     referral_funnel: CypherQuery
-    referral_history_candidates: CypherQuery
-    referral_history_begin: CypherQuery
-    referral_history_count: CypherQuery
-    referral_history_credited: CypherQuery
-    referral_history_end: CypherQuery
-    referral_history_write: CypherQuery
     referral_transition: CypherQuery
+    referral_wins_uncredited: CypherQuery
     referrals_by_ids: CypherQuery
     referrals_expire: CypherQuery
     referrals_for_change: CypherQuery

@@ -18,7 +18,7 @@ from loaders.synthetic.sink import GROUND_TRUTH, Sink
 from loaders.synthetic.vocab import TODAY, Pools
 from loaders.synthetic.world import World
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bump it when the files written for a given `customers` and `seed` change (the world's rows, a
 structure's rows or their format), so that banks generated before are regenerated. Registering
 a new structure needs no bump: `bank_marker` names the registered structures too."""

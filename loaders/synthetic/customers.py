@@ -30,6 +30,7 @@ from loaders.synthetic.ids import company_id, fee_id, interaction_id, person_id,
 from loaders.synthetic.org import Branch, Org
 from loaders.synthetic.parties import Parties
 from loaders.synthetic.population import HOLDOUT_RATE, Population
+from loaders.synthetic.referrals import ReferralHistory
 from loaders.synthetic.sink import fmt_frac, fmt_money, iso, iso_opt
 from loaders.synthetic.streams import Stream
 from loaders.synthetic.vocab import (
@@ -126,8 +127,10 @@ class Customers:
         org: Org,
         catalogue: Catalogue,
         parties: Parties,
+        referrals: ReferralHistory | None = None,
     ) -> None:
         self.rng = stream.rng
+        self.referrals = referrals
         self.population = population
         self.org = org
         self.catalogue = catalogue
@@ -274,7 +277,11 @@ class Customers:
         if links is not None:
             links(cust)
         visible = self._hold_out(cust, self._holdings(cust, risk))
-        self._tail(cust, visible, 0.0 if cust.is_person else self._company_fees(cust, visible))
+        manager = self._tail(
+            cust, visible, 0.0 if cust.is_person else self._company_fees(cust, visible)
+        )
+        if self.referrals is not None:
+            self.referrals.customer(cust, visible, manager)
         return cust
 
     def _segment(self, latent: LatentType) -> Segment:
@@ -467,8 +474,9 @@ class Customers:
         )
         return owed_overdue
 
-    def _tail(self, cust: Customer, visible: list[Holding], overdue: float) -> None:
-        """Managers, risk warnings, private-domain events and tags of one customer."""
+    def _tail(self, cust: Customer, visible: list[Holding], overdue: float) -> str | None:
+        """Managers, risk warnings, private-domain events and tags of one customer; its primary
+        manager."""
         rng = self.rng
         manager = self._managers(cust)
         warned = self._warnings(cust, overdue)
@@ -509,6 +517,7 @@ class Customers:
             shares += kind == InteractionKind.SHARE
             wecom = wecom or channel == "企业微信"
         self._tags(cust, visible, overdue > 0, warned, count, topics, shares, wecom)
+        return manager
 
     def _topic_weights(self, cust: Customer) -> list[float]:
         props = PROPENSITY[cust.latent]

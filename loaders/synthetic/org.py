@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.model import BranchKind, EmployeeRole
+from graph.push_rules import Branch as DirectoryBranch
+from graph.push_rules import Directory
 from loaders.synthetic.population import Population
 from loaders.synthetic.sink import fmt_date, iso
 from loaders.synthetic.streams import Stream
@@ -54,9 +56,14 @@ class Org:
         self.pools = pools
         self.population = population
         self.branches: list[Branch] = []
+        # Who works where now, as the push rules route (graph/push_rules.py): the referral
+        # history is routed by them.
+        self.directory = Directory({})
         self._employee_no = 0
         self._build_branches()
         self._build_employees()
+        for members in self.directory.staff.values():
+            members.sort()
 
     def manager_pool(self, branch: Branch, specialists: bool = False) -> list[tuple[str, int]]:
         """Staff of the nearest branch up the chain (home branch first) that has any."""
@@ -74,6 +81,9 @@ class Org:
         index = len(self.branches)
         branch = Branch(index, f"B{index + 1:05d}", kind, province, city, parent, [], [])
         self.branches.append(branch)
+        self.directory.branches[branch.id] = DirectoryBranch(
+            branch.id, kind.value, None if parent is None else self.branches[parent].id
+        )
         self._tables.branches.write((branch.id, name, kind.value, province, city))
         if parent is not None:
             self._tables.part_of.write((branch.id, self.branches[parent].id))
@@ -193,4 +203,7 @@ class Org:
                 self._tables.works_at.write((emp_id, old.id, position, iso(hired), iso(moved - 1)))
                 since = moved
         self._tables.works_at.write((emp_id, branch.id, position, iso(since), ""))
+        self.directory.branch_of_employee[emp_id] = branch.id
+        for role in roles:
+            self.directory.staff.setdefault((branch.id, role.value), []).append(emp_id)
         return emp_id, hired

@@ -289,6 +289,60 @@ class Tables:
             rows.ListEntryRow,
             ("id", "party_id", "list", "list_name", "reason", "source", "listed_on", "delisted_on"),
         )
+        self.credit_policies = t(
+            "credit_policies",
+            rows.CreditPolicyRow,
+            (
+                "product_line",
+                "version",
+                "effective_from",
+                "referrer_share",
+                "closer_share",
+                "supporting_share",
+                "points_rate",
+            ),
+        )
+        self.referrals = t(
+            "referrals",
+            rows.ReferralRow,
+            (
+                "id",
+                "customer_id",
+                "referrer_id",
+                "recipient_id",
+                "institution_id",
+                "route",
+                "stage",
+                "product_line",
+                "product_ids",
+                "push_rule",
+                "push_rules_version",
+                "created_at",
+                "stage_changed_at",
+                "closer_id",
+                "won_product_id",
+                "won_amount",
+            ),
+        )
+        self.referral_supporters = t(
+            "referral_supporters",
+            rows.ReferralSupporterRow,
+            ("referral_id", "employee_id", "since"),
+        )
+        self.referral_events = t(
+            "referral_events",
+            rows.ReferralEventRow,
+            (
+                "referral_id",
+                "seq",
+                "at",
+                "action",
+                "from_stage",
+                "to_stage",
+                "actor_id",
+                "actor_kind",
+            ),
+        )
         self.latent_types = sink.truth_table("latent_types", ("party_id", "latent_type"), part)
         self.heldout_holdings = sink.truth_table(
             "heldout_holdings",

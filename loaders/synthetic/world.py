@@ -21,6 +21,7 @@ from loaders.synthetic.lists import ListEntries
 from loaders.synthetic.org import Org
 from loaders.synthetic.parties import Parties
 from loaders.synthetic.population import Population
+from loaders.synthetic.referrals import ReferralHistory
 from loaders.synthetic.relations import Relations
 from loaders.synthetic.sink import Sink, fmt_frac, fmt_money, iso, iso_opt
 from loaders.synthetic.streams import Stream
@@ -69,7 +70,8 @@ class World:
         stream, pop = self.stream, self.population
         parties = Parties(stream, self.pools, self.seed)
         lists = ListEntries(stream)
-        customers = Customers(stream, pop, self.org, self.catalogue, parties)
+        referrals = ReferralHistory(self.seed, stream.tables, self.org.directory)
+        customers = Customers(stream, pop, self.org, self.catalogue, parties, referrals)
         links = WorldLinks(stream, pop, parties, Relations(stream, pop), lists)
         bar = tqdm(total=pop.n, desc="synthetic bank", unit="customer", disable=not progress)
         try:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,6 +30,7 @@ from tests.compliance import relgraph
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
 from tests.integration.api.live_server import serving
 from tests.integration.conftest import token_for
+from tests.loading import without_referrals
 
 TODAY = dt.date.today()
 REFERRAL = """id stage route pushRule pushRulesVersion productLine wonAmount wonOn
@@ -85,18 +87,14 @@ class Cast:
     admin: ApiUser
 
 
-def remove_referrals(driver: Driver) -> None:
-    """Every referral, credit policy and credit-ledger entry: the bank is shared by every test."""
-    cypher(
-        driver,
-        "MATCH (n) WHERE n:Referral OR n:ReferralEvent OR n:CreditPolicy OR n:ReferralHistory "
-        "OR (n:LedgerEntry AND n.ledger = 'credit') OR (n:LedgerHead AND n.ledger = 'credit') "
-        "DETACH DELETE n",
-    )
-
-
 @pytest.fixture(scope="module")
-def cast(settings: Settings, driver: Driver, admin: ApiUser) -> Iterator[Cast]:
+def cast(
+    settings: Settings,
+    driver: Driver,
+    admin: ApiUser,
+    neo4j_config: Neo4jConfig,
+    bank_dir: Path,
+) -> Iterator[Cast]:
     # A branch with a teller, a customer manager and a head working there now, and a customer
     # of the branch holding a product: the referral stays within everyone's scope.
     found = one(
@@ -128,7 +126,7 @@ def cast(settings: Settings, driver: Driver, admin: ApiUser) -> Iterator[Cast]:
     def user(employee: str, *roles: Role) -> ApiUser:
         return ApiUser(employee, token_for(settings, employee, *roles), None)
 
-    try:
+    with without_referrals(driver, neo4j_config, bank_dir):
         yield Cast(
             customer=held["customer"],
             product=held["product"],
@@ -142,8 +140,6 @@ def cast(settings: Settings, driver: Driver, admin: ApiUser) -> Iterator[Cast]:
             # An admin who heads no branch, so that the admin's own say is what is tested.
             admin=user(others[1]["id"], Role.ADMIN),
         )
-    finally:
-        remove_referrals(driver)
 
 
 @pytest.fixture(scope="module")
