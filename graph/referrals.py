@@ -501,51 +501,65 @@ async def _changes_in(
     tx: WriteTransaction, requests: Sequence[StageRequest]
 ) -> list[Outcome | BaseException]:
     """The requests' changes in one transaction, a few statements whatever their number: per
-    round, one statement locks and reads their referrals and one writes their transitions; then
-    one append of all their wins' credit and one read of the referrals changed. A referral asked
-    to change twice goes once per round, each round reading what the one before wrote, so the
+    round, one statement locks and reads their referrals (with the credit policies of a win's
+    line) and one writes their transitions and returns the referrals changed; then one append of
+    all their wins' credit, whose entries join those referrals' credit here. A referral asked to
+    change twice goes once per round, each round reading what the one before wrote, so the
     second of two wins finds it WON."""
     answers: list[Outcome | BaseException | None] = [None] * len(requests)
     drafts: list[list[ledger.Draft]] = [[] for _ in requests]
-    rules: dict[ProductType, list[CreditPolicy]] = {}
+    changed: dict[str, ReferralRecord] = {}  # as the latest round left them
     for round_ in _rounds(requests):
         now = max(requests[i].now for i in round_)
         rows = await _locked(tx, [_Lock.of(requests[i]) for i in round_], now)
-        if not rules and any(requests[i].change.won for i in round_):
-            rules = await policies_by_line(tx)
         transitions = []
         for i in round_:
+            row = rows.get(requests[i].referral_id)
+            rules = _line_policies(row)
             try:
-                answers[i], transition, drafts[i] = _decided(
-                    requests[i], rows.get(requests[i].referral_id), rules
-                )
+                answers[i], transition, drafts[i] = _decided(requests[i], row, rules)
             except ReferralError as exc:
                 answers[i] = exc
             else:
                 if transition is not None:
                     transitions.append(transition)
         if transitions:
-            await tx.run(Q.referral_transition, {"changes": transitions})
+            for written in await tx.run(Q.referral_transition, {"changes": transitions}):
+                record = ReferralRecord.from_map(written["referral"])
+                changed[record.id] = record
     everything = [draft for credit in drafts for draft in credit]
     if everything:
-        await append_credit(tx, everything, max(r.now for r in requests))
+        entries = await append_credit(tx, everything, max(r.now for r in requests))
+        for entry in entries:
+            record = changed[entry.subject]
+            changed[entry.subject] = replace(record, credit=[*record.credit, CreditEntry.of(entry)])
     done = [answer for answer in answers if answer is not None]
     assert len(done) == len(requests)  # every round answers each of its requests
-    ids = [
+    # A replayed request changed nothing here: its referral is read as it stands.
+    unread = [
         request.referral_id
         for request, answer in zip(requests, done, strict=True)
-        if isinstance(answer, Outcome) and answer.verdict is Verdict.ALLOWED
+        if isinstance(answer, Outcome)
+        and answer.verdict is Verdict.ALLOWED
+        and request.referral_id not in changed
     ]
-    if not ids:
-        return done
-    changed = await tx.run(Q.referrals_by_ids, {"ids": ids})
-    records = {row["referral"]["id"]: ReferralRecord.from_map(row["referral"]) for row in changed}
+    if unread:
+        for row in await tx.run(Q.referrals_by_ids, {"ids": unread}):
+            record = ReferralRecord.from_map(row["referral"])
+            changed[record.id] = record
     return [
-        replace(answer, referral=records[request.referral_id])
+        replace(answer, referral=changed[request.referral_id])
         if isinstance(answer, Outcome) and answer.verdict is Verdict.ALLOWED
         else answer
         for request, answer in zip(requests, done, strict=True)
     ]
+
+
+def _line_policies(row: Mapping[str, Any] | None) -> dict[ProductType, list[CreditPolicy]]:
+    """The credit policies the lock-and-read found for a win's product line, by line."""
+    if row is None or not row["product_line"]:
+        return {}
+    return {ProductType(row["product_line"]): [policy_of(p) for p in row["policies"]]}
 
 
 def _rounds(requests: Sequence[StageRequest]) -> list[list[int]]:
@@ -1032,14 +1046,29 @@ class FunnelPart:
         return (Decimal(days[middle - 1]) + Decimal(days[middle])) / 2
 
 
+# Branches a funnel found to be the root of the whole bank: their funnels read every referral of
+# the period at once (referral_funnel_whole_bank.cypher), which checks that they still are.
+_WHOLE_BANK_ROOTS: set[str] = set()
+
+
 async def funnel(
     db: Database, branch_id: str, start: dt.date, end: dt.date
 ) -> list[FunnelPart] | None:
     """The whole funnel of the branch's subtree first, then one part per route with any
     referral; None when there is no such branch."""
-    rows = await db.read(Q.referral_funnel, {"branch_id": branch_id, "from": start, "to": end})
+    params = {"branch_id": branch_id, "from": start, "to": end}
+    rows = []
+    if branch_id in _WHOLE_BANK_ROOTS:
+        rows = await db.read(Q.referral_funnel_whole_bank, params)
+        if not rows or not rows[0]["whole_bank"]:
+            _WHOLE_BANK_ROOTS.discard(branch_id)
+            rows = []
     if not rows:
-        return None
+        rows = await db.read(Q.referral_funnel, params)
+        if not rows:
+            return None
+        if rows[0]["whole_bank"]:
+            _WHOLE_BANK_ROOTS.add(branch_id)
     whole = FunnelPart(None, {}, [])
     parts: dict[ReferralRoute, FunnelPart] = {}
     for group in rows[0]["groups"]:

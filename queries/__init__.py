@@ -142,6 +142,7 @@ class Q:
     referral_credit_link: CypherQuery
     referral_customer: CypherQuery
     referral_funnel: CypherQuery
+    referral_funnel_whole_bank: CypherQuery
     referral_transition: CypherQuery
     referral_wins_uncredited: CypherQuery
     referrals_by_ids: CypherQuery

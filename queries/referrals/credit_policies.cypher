@@ -4,6 +4,7 @@
 // returns: policy
 MATCH (p:CreditPolicy)
 WHERE $line IS NULL OR p.product_line = $line
-RETURN p {.*, published_at: toString(p.published_at),
-          effective_from: toString(p.effective_from)} AS policy
+RETURN
+  // include: credit_policy_map(p)
+  AS policy
 ORDER BY p.product_line, p.version

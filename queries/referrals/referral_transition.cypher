@@ -1,9 +1,10 @@
 // Moves each referral of $changes from stage `from` to `to` (its lock is held: the stage was
 // just read), recording the change's `event`; a `recipient` (REASSIGN) moves it to another
 // employee and institution, `won` records the product, amount, holding and day of a win, whose
-// closer joins the participants. Each change is {id, from, to, event, recipient, won}.
+// closer joins the participants. Each change is {id, from, to, event, recipient, won}. Returns
+// each referral changed as it now stands (its credit as before this transaction).
 // params: $changes
-// returns: id
+// returns: referral
 UNWIND $changes AS change
 MATCH (r:Referral {id: change.id})
 WHERE r.stage = change.from
@@ -32,4 +33,6 @@ CALL (r, change) {
       r.won_amount_fen = change.won.amount_fen, r.won_on = r.stage_changed_on,
       r.holding_id = change.won.holding_id
 }
-RETURN r.id AS id
+RETURN
+  // include: referral_map(r)
+  AS referral

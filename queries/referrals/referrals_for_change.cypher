@@ -4,10 +4,11 @@
 // the change's actor heads the recipient's branch (a BRANCH_HEAD posted now there or above), the
 // referral an event with the change's idempotency key (a request already answered) belongs to,
 // the referral itself, and for a win of a product (null for other changes) the product's line
-// and whether the customer holds it on $today. A referral not found has no row. Each change is
-// {id, actor_id, idem_key, product_id}.
+// and whether the customer holds it on $today, with every version of the credit policy of its
+// line (oldest first), which decide the win's credit. A referral not found has no row. Each
+// change is {id, actor_id, idem_key, product_id}.
 // params: $changes, $now, $today
-// returns: stage, recipient_id, heads_recipient, replay_of, referral, product_found, product_line, held
+// returns: stage, recipient_id, heads_recipient, replay_of, referral, product_found, product_line, held, policies
 UNWIND $changes AS change
 MATCH (r:Referral {id: change.id})
 SET r.locked_at = $now
@@ -33,4 +34,10 @@ RETURN r.stage AS stage, recipient.id AS recipient_id,
     MATCH (customer)-[holding:HOLDS]->(product)
     WHERE
       // include: current(holding)
-  } AS held
+  } AS held,
+  COLLECT {
+    MATCH (policy:CreditPolicy {product_line: product.type})
+    RETURN
+      // include: credit_policy_map(policy)
+    ORDER BY policy.version
+  } AS policies

@@ -265,3 +265,38 @@ def test_a_loaded_referral_shows_its_timeline_and_goes_on_through_the_api(
     assert Decimal(answer["wonAmount"]) == Decimal(won["won_amount"])
     assert {p["role"] for p in answer["participants"]} >= {"REFERRER", "CLOSER"}
     assert answer["credit"]
+
+
+FUNNEL = """query($id: ID!, $from: Date!, $to: Date!) { referralFunnel(branchId: $id, from: $from,
+  to: $to) { route total conversionRate medianDaysToConvert byStage { stage count } } }"""
+
+
+def test_the_banks_root_funnel_reads_the_whole_period_while_it_is_the_only_root(
+    history: History, client: TestClient, admin: ApiUser, driver: Driver
+) -> None:
+    """The root's funnel is read from the whole period once the root is known (a faster plan
+    with the same answer), and branch by branch again when another root appears."""
+    period = {"from": (TODAY - dt.timedelta(days=366)).isoformat(), "to": TODAY.isoformat()}
+    first = data(client, FUNNEL, admin.headers, id="B00001", **period)["referralFunnel"]
+    second = data(client, FUNNEL, admin.headers, id="B00001", **period)["referralFunnel"]
+    assert first == second and first[0]["total"] == len(history.referrals)
+    # Another root, with a referral of its own made in the period: not the first root's.
+    won = history.wins[0]
+    cypher(
+        driver,
+        "CREATE (b:Branch {id: 'BROOT2', name: '另一家银行', kind: 'HEAD_OFFICE'}) "
+        "CREATE (:Referral {id: 'RROOT2', institution_id: 'BROOT2', referrer_branch_id: 'BROOT2', "
+        "stage: 'NEW', route: 'WITHIN_BRANCH', created_on: date($on), customer_id: $customer, "
+        "referrer_id: $employee, recipient_id: $employee, created_at: datetime(), "
+        "idem_key: 'id|RROOT2'})",
+        on=TODAY.isoformat(),
+        customer=won["customer_id"],
+        employee=won["referrer_id"],
+    )
+    try:
+        third = data(client, FUNNEL, admin.headers, id="B00001", **period)["referralFunnel"]
+        assert third == first
+        other = data(client, FUNNEL, admin.headers, id="BROOT2", **period)["referralFunnel"]
+        assert other[0]["total"] == 1
+    finally:
+        cypher(driver, "MATCH (n) WHERE n.id IN ['BROOT2', 'RROOT2'] DETACH DELETE n")
