@@ -1046,9 +1046,12 @@ class FunnelPart:
         return (Decimal(days[middle - 1]) + Decimal(days[middle])) / 2
 
 
-# Branches a funnel found to be the root of the whole bank: their funnels read every referral of
-# the period at once (referral_funnel_whole_bank.cypher), which checks that they still are.
-_WHOLE_BANK_ROOTS: set[str] = set()
+# Branches a funnel found under no other: each may be the root of the whole bank, whose funnel reads
+# every referral of the period at once (referral_funnel_whole_bank.cypher, which checks that it is
+# the only such branch, and otherwise answers nothing). A bank with several such branches reads
+# theirs branch by branch from then on.
+_TOP_BRANCHES: set[str] = set()
+_NOT_WHOLE_BANK: set[str] = set()
 
 
 async def funnel(
@@ -1058,17 +1061,18 @@ async def funnel(
     referral; None when there is no such branch."""
     params = {"branch_id": branch_id, "from": start, "to": end}
     rows = []
-    if branch_id in _WHOLE_BANK_ROOTS:
+    if branch_id in _TOP_BRANCHES:
         rows = await db.read(Q.referral_funnel_whole_bank, params)
         if not rows or not rows[0]["whole_bank"]:
-            _WHOLE_BANK_ROOTS.discard(branch_id)
+            _TOP_BRANCHES.discard(branch_id)
+            _NOT_WHOLE_BANK.add(branch_id)
             rows = []
     if not rows:
         rows = await db.read(Q.referral_funnel, params)
         if not rows:
             return None
-        if rows[0]["whole_bank"]:
-            _WHOLE_BANK_ROOTS.add(branch_id)
+        if rows[0]["top"] and branch_id not in _NOT_WHOLE_BANK:
+            _TOP_BRANCHES.add(branch_id)
     whole = FunnelPart(None, {}, [])
     parts: dict[ReferralRoute, FunnelPart] = {}
     for group in rows[0]["groups"]:
