@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import shutil
 import signal
@@ -39,6 +40,7 @@ from api.settings import Settings
 from bench.api_bench import (
     SECRET,
     Connection,
+    CpuMeter,
     hammer,
     measured_rounds,
     percentiles,
@@ -148,6 +150,7 @@ async def bench_http(
     branches: list[str],
     wins: list[tuple[str, str]],
     args: argparse.Namespace,
+    pids: dict[str, int | None],
 ) -> None:
     await wait_ready(port)
     pool: asyncio.Queue[Connection] = asyncio.Queue()
@@ -179,6 +182,7 @@ async def bench_http(
             [r for r, _ in wins[args.warmup_wins :]],
         )
         await hammer(post, warm, args.concurrency, len(warm))
+        meter = CpuMeter({**pids, "bench client": os.getpid()})
         started = time.perf_counter()
         samples = await hammer(post, queue, args.concurrency, len(queue))
         seconds = time.perf_counter() - started
@@ -186,6 +190,7 @@ async def bench_http(
             f"winReferral: {len(queue):,} wins in {seconds:.1f} s = {len(queue) / seconds:.0f} "
             f"wins/s sustained; latency {percentiles(samples)}"
         )
+        print(meter.report(len(queue)))
     finally:
         while not pool.empty():
             pool.get_nowait().close()
@@ -233,7 +238,8 @@ def main() -> None:
         port = free_port()
         api = start_api(server.uri, port)
         token = mint_token(Settings(jwt_secret=SECRET), admin_id, [Role.ADMIN])
-        uvloop.run(bench_http(port, token, branches, wins, args))
+        pids = {"API": api.pid, "Neo4j": server.status().pid}
+        uvloop.run(bench_http(port, token, branches, wins, args, pids))
         uvloop.run(verify(server.uri))
     finally:
         if api is not None:
