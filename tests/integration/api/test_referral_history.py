@@ -22,10 +22,11 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from graph import ledger, referrals
-from graph.credit import CreditPolicy, Participant, in_force, split
+from graph.credit import CreditPolicy, Participant, credit_basis, in_force, split
 from graph.db import Neo4jConfig
 from graph.ledger import Ledger
 from graph.model import ParticipantRole, ProductType
+from graph.referrals import policy_of
 from loaders.ingest import LoadSummary
 from loaders.synthetic.vocab import TODAY
 from tests.helpers import ApiUser, cypher, data
@@ -115,21 +116,11 @@ def test_the_history_loads_whole_with_every_outcome_and_route(
 
 
 def _policies(history: History) -> dict[ProductType, list[CreditPolicy]]:
+    """The file's policy versions by line, read as relgraph reads a stored one."""
     by_line: dict[ProductType, list[CreditPolicy]] = {}
     for row in history.policies:
-        line = ProductType(row["product_line"])
-        by_line.setdefault(line, []).append(
-            CreditPolicy(
-                id=f"{line}:{row['version']}",
-                product_line=line,
-                version=int(row["version"]),
-                effective_from=dt.date.fromisoformat(row["effective_from"]),
-                shares={
-                    role: Decimal(row[f"{role.value.lower()}_share"]) for role in ParticipantRole
-                },
-                points_rate=Decimal(row["points_rate"]),
-            )
-        )
+        policy = policy_of({**row, "id": f"{row['product_line']}:{row['version']}"})
+        by_line.setdefault(policy.product_line, []).append(policy)
     return by_line
 
 
@@ -157,7 +148,7 @@ def test_every_win_is_credited_exactly_by_the_version_in_force_on_its_day(
         policy = in_force(by_line[line], on)
         assert policy is not None
         versions_used.add((line.value, policy.version))
-        basis = (Decimal(win["won_amount"]) * policy.points_rate).quantize(Decimal("0.01"))
+        basis = credit_basis(Decimal(win["won_amount"]), policy.points_rate)
         people = [
             Participant(win["referrer_id"], ParticipantRole.REFERRER),
             Participant(win["closer_id"], ParticipantRole.CLOSER),
