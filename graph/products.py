@@ -85,6 +85,18 @@ async def products_page(
     return Page([ProductRecord.from_map(p) for p in row["page"]], row["total"], offset)
 
 
+async def every_product(db: Database, page_size: int = 1000) -> dict[str, ProductRecord]:
+    """Every product by id (the bank has hundreds), read a page at a time."""
+    found: dict[str, ProductRecord] = {}
+    offset = 0
+    while True:
+        page = await products_page(db, ProductFilter(), offset, page_size)
+        found.update((product.id, product) for product in page.items)
+        offset += page_size
+        if offset >= page.total:
+            return found
+
+
 async def issuers_by_products(db: Database, ids: Sequence[str]) -> list[PartyRecord | None]:
     rows = await db.read(Q.issuers_by_products, {"ids": list(ids)})
     found = {r["product_id"]: PartyRecord.from_map(r["party"]) for r in rows}

@@ -171,6 +171,18 @@ INDEXES: tuple[tuple[str, LiteralString], ...] = (
         "ledger_entry_actor",
         "CREATE INDEX ledger_entry_actor IF NOT EXISTS FOR (n:LedgerEntry) ON (n.actor)",
     ),
+    # Cross-sell answers read their scope's counts by key: a label scan of the bank's tens of
+    # thousands of co-holding rows per request cost more than the rest of the answer.
+    (
+        "holding_counts_key",
+        "CREATE INDEX holding_counts_key IF NOT EXISTS "
+        "FOR (n:HoldingCounts) ON (n.generation, n.branch, n.group)",
+    ),
+    (
+        "co_holding_counts_key",
+        "CREATE INDEX co_holding_counts_key IF NOT EXISTS "
+        "FOR (n:CoHoldingCounts) ON (n.generation, n.branch, n.product_id)",
+    ),
     (
         "opportunity_status",
         "CREATE INDEX opportunity_status IF NOT EXISTS FOR (n:Opportunity) ON (n.status)",

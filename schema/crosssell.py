@@ -11,6 +11,7 @@ left out, never named.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import strawberry
@@ -345,15 +346,15 @@ class CrossSellQuery:
         shown = visibility.require(inputs.customer)
         group = peer_group(inputs.profile, context.today, rules.peer_groups)
         try:
-            stats, facts = await scope_statistics(
+            stats = await scope_statistics(
                 context.db, visibility.cypher_scope, [group], sorted(inputs.held)
             )
         except StatisticsMissing as exc:
             raise _statistics_missing(exc) from None
-        found = engine.recommend(
+        found = await engine.recommend_reading(
             inputs,
             stats,
-            engine.product_facts(facts),
+            functools.partial(_products, info),
             context.today,
             rules,
             size,

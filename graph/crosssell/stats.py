@@ -172,9 +172,9 @@ class ScopeStatistics:
 
 async def scope_statistics(
     db: Database, scope: list[str] | None, groups: Sequence[str], products: Sequence[str]
-) -> tuple[ScopeStatistics, list[list[Any]]]:
+) -> ScopeStatistics:
     """The statistics of a scope (None: the bank) for peer groups `groups` and the co-holdings of
-    `products`, and every product's facts for the suppression rules."""
+    `products`."""
     rows = await db.read(
         Q.crosssell_statistics,
         {"scope": scope, "groups": [*groups, ALL_GROUPS], "products": list(products)},
@@ -182,9 +182,7 @@ async def scope_statistics(
     if not rows:
         raise StatisticsMissing
     row = rows[0]
-    return ScopeStatistics.of(StatsStatus.of(row["stats"]), row["groups"], row["pairs"]), row[
-        "products"
-    ]
+    return ScopeStatistics.of(StatsStatus.of(row["stats"]), row["groups"], row["pairs"])
 
 
 # --- the refresh job ----------------------------------------------------------------------

@@ -30,16 +30,16 @@ from tqdm import tqdm
 
 from graph.crosssell.recommend import (
     CustomerInputs,
-    ProductFacts,
     by_score,
     customer_inputs,
-    product_facts,
     recommend,
     walk,
 )
 from graph.crosssell.rules import CrossSellRules, all_peer_groups
 from graph.crosssell.stats import ScopeStatistics, customer_profiles, scope_statistics
 from graph.db import Database
+from graph.products import every_product
+from graph.records import ProductRecord
 
 METHODS = ("relgraph", "popularity", "oracle")
 DEPTH = 10  # suggestions ranked per customer: precision@5, recall@10 and MAP@10 read them
@@ -124,9 +124,8 @@ async def evaluate(
 ) -> list[MethodScore]:
     """Each method's mean precision@5, recall@10 and MAP@10 over the customers with held-out
     holdings (every `sample`-th of them, in id order, when given)."""
-    _, fact_rows = await scope_statistics(db, None, [], [])
-    products = product_facts(fact_rows)
-    stats, _ = await scope_statistics(db, None, all_peer_groups(rules.peer_groups), list(products))
+    products = await every_product(db)
+    stats = await scope_statistics(db, None, all_peer_groups(rules.peer_groups), list(products))
     within_type = await _oracle_shares(db, truth, products, today, rules)
     customers = sorted(truth.heldout)
     if sample:
@@ -151,7 +150,7 @@ async def evaluate(
 def _rankings(
     inputs: CustomerInputs,
     stats: ScopeStatistics,
-    products: dict[str, ProductFacts],
+    products: dict[str, ProductRecord],
     truth: Truth,
     within_type: dict[str, Counter[str]],
     today: dt.date,
@@ -178,7 +177,7 @@ def _rankings(
 async def _oracle_shares(
     db: Database,
     truth: Truth,
-    products: dict[str, ProductFacts],
+    products: dict[str, ProductRecord],
     today: dt.date,
     rules: CrossSellRules,
 ) -> dict[str, Counter[str]]:

@@ -1,8 +1,8 @@
 // The cross-sell statistics of a caller's scope for one customer: the holder counts of peer
 // groups $groups (with '*', every group) and the co-holding counts of products $products, per
-// branch of the scope (or the bank's), and every product's suitability facts.
+// branch of the scope (or the bank's).
 // params: $scope, $groups, $products
-// returns: stats, groups, pairs, products
+// returns: stats, groups, pairs
 MATCH (s:CrossSellStats {id: 'current'})
 WHERE s.generation IS NOT NULL
 WITH s,
@@ -20,11 +20,6 @@ CALL (s, branches) {
   MATCH (k:CoHoldingCounts {generation: s.generation, branch: branch, product_id: product_id})
   RETURN collect(k {.product_id, .holders, .co_product_ids, .co_holders}) AS pairs
 }
-CALL () {
-  MATCH (p:Product)
-  RETURN collect([p.id, p.type, p.risk_rating, p.status, toString(p.issue_date),
-                  toString(p.maturity_date)]) AS products
-}
 RETURN
   // include: crosssell_stats_map(s)
-  AS stats, groups, pairs, products
+  AS stats, groups, pairs

@@ -3,24 +3,28 @@ every number can be worked out by hand."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 
 import pytest
 
+from graph.crosssell import recommend as recommend_module
 from graph.crosssell.recommend import (
     CoHolding,
     CustomerInputs,
     LinkedHolder,
     LinkedParty,
-    ProductFacts,
     SimilarCustomers,
+    rank,
     recommend,
+    recommend_reading,
 )
 from graph.crosssell.rules import CrossSellRules, peer_group
 from graph.crosssell.stats import ScopeStatistics, StatsStatus
 from graph.model import SuppressionRule
-from graph.records import PartyRecord
+from graph.records import PartyRecord, ProductRecord
 
 RULES = CrossSellRules.load()
 TODAY = dt.date(2026, 6, 30)
@@ -48,8 +52,16 @@ def inputs(held: set[str], **extra: object) -> CustomerInputs:
 
 def facts(
     id_: str, type_: str = "DEPOSIT", risk: str = "R1", status: str = "ACTIVE", **dates: dt.date
-) -> ProductFacts:
-    return ProductFacts(id_, type_, risk, status, dates.get("issued"), dates.get("matures"))
+) -> ProductRecord:
+    return ProductRecord(
+        id_,
+        id_,
+        type_,
+        risk,
+        status,
+        issue_date=dates.get("issued"),
+        maturity_date=dates.get("matures"),
+    )
 
 
 GROUP = peer_group(inputs(set()).profile, TODAY, RULES.peer_groups)
@@ -162,3 +174,39 @@ def test_linked_parties_are_named_only_when_passed_in_and_only_for_what_they_hol
     assert not any(isinstance(r, LinkedParty) for r in shown.suggestions[0].reasons)
     hidden = recommend(both, statistics(), PRODUCTS, TODAY, RULES, 5, linked=[])
     assert not any(isinstance(r, LinkedParty) for s in hidden.suggestions for r in s.reasons)
+
+
+@pytest.mark.parametrize("margin", [0, 1, 30])
+@pytest.mark.parametrize(
+    ("held", "extra", "first"),
+    [({"A"}, {}, 5), ({"A"}, {}, 1), ({"A", "B"}, {}, 2), ({"A"}, {"listed": True}, 2)],
+)
+def test_reading_facts_as_the_walk_goes_recommends_what_every_fact_at_hand_does(
+    monkeypatch: pytest.MonkeyPatch,
+    margin: int,
+    held: set[str],
+    extra: dict[str, object],
+    first: int,
+) -> None:
+    monkeypatch.setattr(recommend_module, "FACTS_READ_MARGIN", margin)
+    read_ahead = first + margin
+    reads: list[list[str]] = []
+
+    async def read_facts(ids: Sequence[str]) -> dict[str, ProductRecord]:
+        reads.append(list(ids))
+        return {i: PRODUCTS[i] for i in ids if i in PRODUCTS}
+
+    customer_inputs = inputs(held, **extra)
+    whole = recommend(customer_inputs, statistics(), PRODUCTS, TODAY, RULES, first)
+    read = asyncio.run(
+        recommend_reading(customer_inputs, statistics(), read_facts, TODAY, RULES, first)
+    )
+    assert read == whole
+    ranked = [product for product, _ in rank(customer_inputs, statistics(), TODAY, RULES).ranked]
+    walked = {s.product_id for s in whole.suggestions} | {s.product_id for s in whole.suppressed}
+    # Only as deep as the walk went (rounded up to the read-ahead), the holdings with the first.
+    depth = max(ranked.index(product) for product in walked) + 1
+    read_ids = [product for batch in reads for product in batch]
+    assert read_ids[: min(read_ahead, len(ranked))] == ranked[: min(read_ahead, len(ranked))]
+    assert set(read_ids) == set(ranked[: -(-depth // read_ahead) * read_ahead]) | held
+    assert len(read_ids) == len(set(read_ids))
