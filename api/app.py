@@ -65,6 +65,7 @@ from api.middleware import (
 )
 from api.settings import Settings, get_settings
 from graph import linkage, monitoring
+from graph.crosssell.stats import StatisticsCache
 from graph.db import Database, GraphError, GraphUnavailable
 from graph.ledger import Ledger, LedgerWriter
 from graph.referrals import StageChanges
@@ -619,6 +620,7 @@ class AppState:
             AuditTrail(LedgerWriter(db, Ledger.AUDIT)),
             AlertFeed(db, compliance.alert_poll_seconds),
             StageChanges(db),
+            StatisticsCache(),
         )
 
     async def ensure_schema(self) -> None:

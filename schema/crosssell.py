@@ -19,7 +19,7 @@ import strawberry
 from graph import model
 from graph.crosssell import recommend as engine
 from graph.crosssell.rules import peer_group
-from graph.crosssell.stats import StatisticsMissing, StatsStatus, affinity, scope_statistics
+from graph.crosssell.stats import StatisticsCache, StatisticsMissing, StatsStatus, affinity
 from graph.records import ProductRecord
 from graph.rulebook import Rulebook
 from schema.core import enums
@@ -338,7 +338,7 @@ class CrossSellQuery:
         context = info.context
         rules = context.services.get(Rulebook).crosssell
         visibility = context.visibility
-        (inputs,) = await engine.customer_inputs(
+        (inputs,), status = await engine.customer_inputs(
             context.db, [str(customer_id)], context.today, rules
         )
         if inputs is None:
@@ -346,8 +346,10 @@ class CrossSellQuery:
         shown = visibility.require(inputs.customer)
         group = peer_group(inputs.profile, context.today, rules.peer_groups)
         try:
-            stats = await scope_statistics(
-                context.db, visibility.cypher_scope, [group], sorted(inputs.held)
+            if status is None:
+                raise StatisticsMissing
+            stats = await context.services.get(StatisticsCache).statistics(
+                context.db, status, visibility.cypher_scope, [group], sorted(inputs.held)
             )
         except StatisticsMissing as exc:
             raise _statistics_missing(exc) from None
@@ -394,7 +396,7 @@ class CrossSellQuery:
             ]
             if explain_suppressed
             else None,
-            statistics=CrossSellStatistics.of(stats.status, stats.customers),
+            statistics=CrossSellStatistics.of(status, stats.customers),
         )
 
     @strawberry.field(

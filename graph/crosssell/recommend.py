@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.crosssell.rules import CrossSellRules, Profile, peer_group
-from graph.crosssell.stats import ScopeStatistics
+from graph.crosssell.stats import ScopeStatistics, StatsStatus
 from graph.db import Database
 from graph.model import ProductStatus, SuppressionRule
 from graph.records import PartyRecord, ProductRecord
@@ -73,7 +73,9 @@ class CustomerInputs:
 
 async def customer_inputs(
     db: Database, ids: Sequence[str], today: dt.date, rules: CrossSellRules
-) -> list[CustomerInputs | None]:
+) -> tuple[list[CustomerInputs | None], StatsStatus | None]:
+    """The customers of `ids` (None for an unknown one), and the statistics' status as read with
+    them (None when there are none, or no customer was found)."""
     rows = await db.read(
         Q.crosssell_customers,
         {
@@ -84,7 +86,8 @@ async def customer_inputs(
         },
     )
     found = {row["customer_id"]: _inputs(row) for row in rows}
-    return [found.get(i) for i in ids]
+    status = StatsStatus.of(rows[0]["stats"]) if rows and rows[0]["stats"] else None
+    return [found.get(i) for i in ids], status
 
 
 def _inputs(row: Mapping[str, Any]) -> CustomerInputs:

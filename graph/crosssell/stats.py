@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,6 +123,19 @@ class ScopeStatistics:
             )
         return cls(status, customers, holders, peer_customers, peer_holders, co_holders)
 
+    def absorb(self, read: ScopeStatistics, groups: Sequence[str], products: Sequence[str]) -> None:
+        """Takes `read`'s counts of peer groups `groups` (ALL_GROUPS: the scope's totals) and of
+        the co-holdings of `products`, replacing what was there: a group or product without
+        counts in `read` has none in the scope."""
+        for group in groups:
+            if group == ALL_GROUPS:
+                self.customers, self.holders = read.customers, read.holders
+            else:
+                self.peer_customers[group] = read.peer_customers.get(group, 0)
+                self.peer_holders[group] = read.peer_holders.get(group, Counter())
+        for product in products:
+            self.co_holders[product] = read.co_holders.get(product, Counter())
+
     def base_rate(self, product_id: str) -> float:
         """The scope's share of customers holding the product, smoothed so none is zero."""
         return (self.holders.get(product_id, 0) + 0.5) / (self.customers + 1)
@@ -177,12 +190,80 @@ async def scope_statistics(
     `products`."""
     rows = await db.read(
         Q.crosssell_statistics,
-        {"scope": scope, "groups": [*groups, ALL_GROUPS], "products": list(products)},
+        {
+            "scope": scope,
+            "groups": list(dict.fromkeys([*groups, ALL_GROUPS])),
+            "products": list(dict.fromkeys(products)),
+        },
     )
     if not rows:
         raise StatisticsMissing
     row = rows[0]
     return ScopeStatistics.of(StatsStatus.of(row["stats"]), row["groups"], row["pairs"])
+
+
+# Scopes whose statistics a StatisticsCache keeps: the bank's and the managers' most recently
+# asked about (a scope's entry grows with the peer groups and products asked about, up to a few
+# MB for a scope asked about every product).
+SCOPES_KEPT = 64
+
+
+@dataclass
+class _Kept:
+    stats: ScopeStatistics
+    groups: set[str] = field(default_factory=set)  # peer groups read, ALL_GROUPS among them
+    products: set[str] = field(default_factory=set)  # products whose co-holdings were read
+
+
+class StatisticsCache:
+    """The statistics of the scopes asked about lately, kept between requests by the API.
+
+    A generation's counts never change once published (a refresh writes the next generation and
+    then switches to it), so what one request read of a scope serves every later request of that
+    scope and generation: the peer groups and co-holdings read so far, and the scoring terms
+    derived from them (ScopeStatistics.memo). A request reads only what is not kept yet, and
+    nothing once its customer's peer group and holdings were asked about before. The status an
+    answer reports is the one read with its own request (recommend.customer_inputs), so a load
+    that marks the statistics stale shows at once."""
+
+    def __init__(self, scopes: int = SCOPES_KEPT) -> None:
+        self._scopes = scopes
+        self._generation = 0
+        self._kept: OrderedDict[tuple[str, ...] | None, _Kept] = OrderedDict()
+
+    async def statistics(
+        self,
+        db: Database,
+        status: StatsStatus,
+        scope: list[str] | None,
+        groups: Sequence[str],
+        products: Sequence[str],
+    ) -> ScopeStatistics:
+        """scope_statistics for the generation `status` names, from what is kept where it can."""
+        if status.generation != self._generation:
+            self._kept.clear()
+            self._generation = status.generation
+        key = tuple(scope) if scope is not None else None
+        kept = self._kept.get(key)
+        if kept is None:
+            empty = ScopeStatistics(status, 0, Counter(), Counter(), {}, {})
+            kept = self._kept[key] = _Kept(empty)
+            while len(self._kept) > self._scopes:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(key)
+        missing_groups = [g for g in dict.fromkeys([*groups, ALL_GROUPS]) if g not in kept.groups]
+        missing_products = [p for p in dict.fromkeys(products) if p not in kept.products]
+        if not missing_groups and not missing_products:
+            return kept.stats
+        read = await scope_statistics(db, scope, missing_groups, missing_products)
+        if read.status.generation != status.generation:
+            # A refresh switched generations since the status was read: answer from the new one
+            # whole, and keep nothing of it under the old.
+            return await scope_statistics(db, scope, groups, products)
+        kept.stats.absorb(read, missing_groups, missing_products)
+        kept.groups.update(missing_groups)
+        kept.products.update(missing_products)
+        return kept.stats
 
 
 # --- the refresh job ----------------------------------------------------------------------

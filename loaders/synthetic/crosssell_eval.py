@@ -136,7 +136,8 @@ async def evaluate(
     ) as bar:
         for start in range(0, len(customers), BATCH):
             ids = customers[start : start + BATCH]
-            for inputs in await customer_inputs(db, ids, today, rules):
+            found, _ = await customer_inputs(db, ids, today, rules)
+            for inputs in found:
                 if inputs is not None:
                     relevant = truth.heldout[inputs.customer.id]
                     for method, ranked in _rankings(

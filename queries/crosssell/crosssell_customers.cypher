@@ -2,10 +2,16 @@
 // company, what they hold on $today, the path to a party on an active prohibition list within 2
 // hops (the nearest, if any), and up to $linked_limit linked parties holding products: their
 // companies, owners, executives, legal representatives, staff and family (direct ties first),
-// then colleagues at the same employer (with the employer as `via`).
+// then colleagues at the same employer (with the employer as `via`); and the cross-sell
+// statistics' bookkeeping (null before the first refresh), which the answer reports.
 // scope-free: the caller's access policy is applied to every party returned (graph/crosssell).
 // params: $ids, $today, $owner_min_share, $linked_limit
-// returns: customer_id, customer, owner, held, listed_path, linked
+// returns: customer_id, customer, owner, held, listed_path, linked, stats
+OPTIONAL MATCH (s:CrossSellStats {id: 'current'})
+WHERE s.generation IS NOT NULL
+WITH CASE WHEN s IS NULL THEN null ELSE
+  // include: crosssell_stats_map(s)
+END AS stats
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {
@@ -58,4 +64,4 @@ RETURN id AS customer_id,
   AS owner,
   // include: current_holdings(c)
   AS held,
-  listed_path, linked
+  listed_path, linked, stats

@@ -5,8 +5,10 @@ answers stay within the caller's scope and say when their statistics went stale.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from graph.crosssell import stats
 from graph.crosssell.rules import CrossSellRules
-from graph.db import Neo4jConfig
+from graph.crosssell.stats import ScopeStatistics, StatisticsCache
+from graph.db import Database, Neo4jConfig
 from tests.helpers import ApiUser, cypher, data, error_codes, gql, one
-from tests.loading import load, relgraph_cli
+from tests.loading import load, on_database, relgraph_cli
 
 RULES = CrossSellRules.load()
 SUITABILITY = {t.value for t in RULES.suppression.suitability_types}
@@ -602,6 +606,61 @@ def test_a_load_that_changes_holdings_marks_the_statistics_stale_until_a_refresh
     after = cross_sell(client, admin, subject)["statistics"]
     assert after["stale"] is False and after["staleSince"] is None
     assert after["computedAt"] > before["computedAt"]
+
+
+def test_kept_statistics_equal_a_fresh_read_and_are_read_once_per_generation(
+    neo4j_config: Neo4jConfig, driver: Driver, branch_manager: ApiUser
+) -> None:
+    groups = [
+        r["group"]
+        for r in cypher(
+            driver,
+            "MATCH (h:HoldingCounts {branch: '*'}) WHERE h.group <> '*' "
+            "RETURN h.group AS group ORDER BY h.customers DESC LIMIT 3",
+        )
+    ]
+    products = [
+        r["id"]
+        for r in cypher(
+            driver,
+            "MATCH (k:CoHoldingCounts {branch: '*'}) "
+            "RETURN k.product_id AS id ORDER BY k.holders DESC LIMIT 3",
+        )
+    ]
+    assert len(groups) == 3 and len(products) == 3
+
+    def counts(found: ScopeStatistics) -> tuple[object, ...]:
+        return (
+            found.customers,
+            found.holders,
+            [(found.peer_customers[g], found.peer_holders.get(g, Counter())) for g in groups],
+            [found.co_holders.get(p, Counter()) for p in products],
+        )
+
+    async def check(db: Database) -> None:
+        status = await stats.status(db)
+        assert status is not None
+        cache = StatisticsCache()
+        for scope in (None, branch_manager.scope):
+            first = await cache.statistics(db, status, scope, groups[:1], products[:2])
+            kept = await cache.statistics(db, status, scope, groups[1:], products[1:])
+            assert kept is first
+            assert counts(kept) == counts(await stats.scope_statistics(db, scope, groups, products))
+            before = db.statements_run
+            assert await cache.statistics(db, status, scope, groups, products) is kept
+            assert db.statements_run == before
+        # A status naming another generation (a refresh since) drops what was kept; the counts
+        # come from the generation the graph holds, and none is kept under the other.
+        other = dataclasses.replace(status, generation=status.generation + 1)
+        before = db.statements_run
+        answer = await cache.statistics(db, other, None, groups, products)
+        assert counts(answer) == counts(await stats.scope_statistics(db, None, groups, products))
+        assert db.statements_run - before == 3
+        before = db.statements_run
+        await cache.statistics(db, status, None, groups, products)
+        assert db.statements_run - before == 1
+
+    on_database(neo4j_config, check)
 
 
 @pytest.mark.parametrize(
